@@ -1,0 +1,72 @@
+import { type Job, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../../observability/logger.js';
+import type { Metrics } from '../../observability/metrics.js';
+import type { RedisSettings } from './connection.js';
+import { type Stage, stageQueues } from './stages.js';
+
+export interface StageWorkerOptions<T> {
+  stage: Stage;
+  connection: Redis;
+  settings: RedisSettings;
+  concurrency: number;
+  lockDurationMs: number;
+  stalledIntervalMs: number;
+  process: (data: T, job: { id: string; attempt: number }) => Promise<void>;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+export interface StageWorker {
+  /** Stops taking jobs, waits for running ones up to the deadline, then forces the rest back to Redis. */
+  close(deadlineMs: number): Promise<{ forced: boolean }>;
+}
+
+export function startStageWorker<T>(options: StageWorkerOptions<T>): StageWorker {
+  const { stage, logger, metrics } = options;
+  const worker = new Worker(
+    stageQueues[stage],
+    async (job: Job) => {
+      const stop = metrics.jobDuration.startTimer({ stage });
+      try {
+        await options.process(job.data as T, { id: job.id ?? '?', attempt: job.attemptsMade + 1 });
+        stop({ outcome: 'ok' });
+      } catch (error) {
+        stop({ outcome: 'error' });
+        throw error;
+      }
+    },
+    {
+      connection: options.connection,
+      prefix: options.settings.prefix,
+      concurrency: options.concurrency,
+      lockDuration: options.lockDurationMs,
+      stalledInterval: options.stalledIntervalMs,
+      maxStalledCount: 3,
+      autorun: true,
+    },
+  );
+  worker.on('failed', (job, error) => {
+    const final = job ? job.attemptsMade >= (job.opts.attempts ?? 1) : true;
+    logger.warn({ stage, job: job?.id, attempt: job?.attemptsMade, final, err: error }, 'stage job failed');
+  });
+  worker.on('error', (error) => logger.error({ stage, err: error }, 'stage worker error'));
+  worker.on('stalled', (jobId) => logger.warn({ stage, job: jobId }, 'stalled job recovered'));
+
+  return {
+    async close(deadlineMs) {
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<'deadline'>((resolve) => {
+        timer = setTimeout(() => resolve('deadline'), deadlineMs);
+      });
+      const outcome = await Promise.race([worker.close().then(() => 'closed' as const), deadline]);
+      clearTimeout(timer);
+      if (outcome === 'deadline') {
+        // Forced: unfinished jobs keep their lock until it expires, then another worker picks them up as stalled.
+        await worker.close(true);
+        return { forced: true };
+      }
+      return { forced: false };
+    },
+  };
+}

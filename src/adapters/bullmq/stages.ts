@@ -1,0 +1,6 @@
+/** Queue names per pipeline stage; each arrow in the architecture is one of these. */
+export const stageQueues = {
+  correlate: 'correlate',
+} as const;
+
+export type Stage = keyof typeof stageQueues;

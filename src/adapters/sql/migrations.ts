@@ -1,0 +1,72 @@
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Both dialects share these tables; `serial` and `append-only` differ and are filled in per dialect. */
+export function coreSchema(dialect: { auditSeq: string; appendOnly: string }): Migration[] {
+  return [
+    {
+      version: 1,
+      name: 'incidents, alerts, receipts and the audit log',
+      sql: `
+CREATE TABLE incidents (
+  id TEXT PRIMARY KEY,
+  correlation_key TEXT NOT NULL,
+  state TEXT NOT NULL,
+  title TEXT NOT NULL,
+  severity TEXT,
+  cluster TEXT NOT NULL,
+  namespace TEXT,
+  workload_kind TEXT,
+  workload_name TEXT,
+  workload_inferred INTEGER,
+  opened_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  last_alert_at TEXT NOT NULL,
+  resolved_at TEXT,
+  alert_count INTEGER NOT NULL,
+  firing_count INTEGER NOT NULL
+);
+CREATE INDEX incidents_opened ON incidents (opened_at DESC, id DESC);
+CREATE INDEX incidents_state ON incidents (state);
+CREATE INDEX incidents_correlation ON incidents (correlation_key);
+CREATE TABLE incident_alerts (
+  incident_id TEXT NOT NULL REFERENCES incidents (id),
+  fingerprint TEXT NOT NULL,
+  correlation_key TEXT NOT NULL,
+  alertname TEXT NOT NULL,
+  status TEXT NOT NULL,
+  severity TEXT,
+  labels TEXT NOT NULL,
+  annotations TEXT NOT NULL,
+  starts_at TEXT NOT NULL,
+  ends_at TEXT,
+  generator_url TEXT,
+  first_seen_at TEXT NOT NULL,
+  last_seen_at TEXT NOT NULL,
+  PRIMARY KEY (incident_id, fingerprint)
+);
+CREATE INDEX incident_alerts_fingerprint ON incident_alerts (fingerprint, correlation_key);
+CREATE TABLE alert_receipts (
+  alert_key TEXT PRIMARY KEY,
+  incident_id TEXT,
+  received_at TEXT NOT NULL
+);
+CREATE TABLE audit_events (
+  seq ${dialect.auditSeq} PRIMARY KEY,
+  at TEXT NOT NULL,
+  incident TEXT,
+  actor TEXT NOT NULL,
+  type TEXT NOT NULL,
+  data TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE INDEX audit_events_incident ON audit_events (incident, seq);
+${dialect.appendOnly}
+`,
+    },
+  ];
+}

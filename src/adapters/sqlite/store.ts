@@ -1,0 +1,364 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import {
+  type AuditEvent,
+  type AuditEventInput,
+  sealAuditEvent,
+  verifyAuditChain,
+} from '../../domain/audit.js';
+import { ErrorCodes, MedicError } from '../../domain/errors.js';
+import type { Incident, IncidentAlert, IncidentState } from '../../domain/incident.js';
+import type { AuditLog, AuditQuery } from '../../ports/audit-log.js';
+import type {
+  AlertReceipt,
+  IncidentPage,
+  IncidentQuery,
+  IncidentStore,
+  IncidentTx,
+} from '../../ports/incident-store.js';
+import { coreSchema } from '../sql/migrations.js';
+import {
+  type AlertRow,
+  type AuditRow,
+  alertFromRow,
+  auditFromRow,
+  decodeCursor,
+  encodeCursor,
+  type IncidentRow,
+  incidentColumns,
+  incidentFromRow,
+  incidentValues,
+} from '../sql/rows.js';
+
+const migrations = coreSchema({
+  auditSeq: 'INTEGER',
+  appendOnly: `
+CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+BEGIN SELECT RAISE(ABORT, 'MEDIC_E_AUDIT_APPEND_ONLY: audit events cannot be changed'); END;
+CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+BEGIN SELECT RAISE(ABORT, 'MEDIC_E_AUDIT_APPEND_ONLY: audit events cannot be deleted'); END;`,
+});
+
+const placeholders = (count: number) => Array.from({ length: count }, () => '?').join(', ');
+
+function open(path: string): Database.Database {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 15000');
+  db.pragma('foreign_keys = ON');
+  return db;
+}
+
+function migrate(db: Database.Database): void {
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+  );
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const applied = new Set(
+      (db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map(
+        (row) => row.version,
+      ),
+    );
+    for (const migration of migrations) {
+      if (applied.has(migration.version)) continue;
+      db.exec(migration.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        migration.version,
+        migration.name,
+        new Date().toISOString(),
+      );
+    }
+    db.exec('COMMIT');
+  } catch (error) {
+    db.exec('ROLLBACK');
+    throw error;
+  }
+}
+
+class SqliteTx implements IncidentTx {
+  constructor(private readonly db: Database.Database) {}
+
+  async seenAlertKeys(keys: readonly string[]): Promise<Set<string>> {
+    const seen = new Set<string>();
+    for (let i = 0; i < keys.length; i += 500) {
+      const chunk = keys.slice(i, i + 500);
+      const rows = this.db
+        .prepare(`SELECT alert_key FROM alert_receipts WHERE alert_key IN (${placeholders(chunk.length)})`)
+        .all(...chunk) as Array<{ alert_key: string }>;
+      for (const row of rows) seen.add(row.alert_key);
+    }
+    return seen;
+  }
+
+  async recordAlertReceipts(receipts: readonly AlertReceipt[]): Promise<void> {
+    const insert = this.db.prepare(
+      'INSERT INTO alert_receipts (alert_key, incident_id, received_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+    );
+    for (const receipt of receipts) insert.run(receipt.key, receipt.incidentId, receipt.receivedAt);
+  }
+
+  async getIncident(id: string): Promise<Incident | null> {
+    const row = this.db.prepare(`SELECT ${incidentColumns} FROM incidents WHERE id = ?`).get(id) as
+      | IncidentRow
+      | undefined;
+    return row ? incidentFromRow(row) : null;
+  }
+
+  async findIncidentByFingerprint(fingerprint: string, correlationKey: string): Promise<Incident | null> {
+    const row = this.db
+      .prepare(
+        `SELECT ${incidentColumns.replaceAll(/(^|, )/g, '$1i.')} FROM incident_alerts a JOIN incidents i ON i.id = a.incident_id
+         WHERE a.fingerprint = ? AND a.correlation_key = ? ORDER BY i.opened_at DESC LIMIT 1`,
+      )
+      .get(fingerprint, correlationKey) as IncidentRow | undefined;
+    return row ? incidentFromRow(row) : null;
+  }
+
+  async insertIncident(incident: Incident): Promise<void> {
+    this.db
+      .prepare(`INSERT INTO incidents (${incidentColumns}) VALUES (${placeholders(16)})`)
+      .run(...incidentValues(incident));
+  }
+
+  async updateIncident(incident: Incident): Promise<void> {
+    const [id, ...rest] = incidentValues(incident);
+    const assignments = incidentColumns
+      .split(', ')
+      .slice(1)
+      .map((column) => `${column} = ?`)
+      .join(', ');
+    this.db.prepare(`UPDATE incidents SET ${assignments} WHERE id = ?`).run(...rest, id);
+  }
+
+  async upsertAlert(incidentId: string, alert: IncidentAlert): Promise<{ created: boolean }> {
+    const existing = this.db
+      .prepare('SELECT starts_at FROM incident_alerts WHERE incident_id = ? AND fingerprint = ?')
+      .get(incidentId, alert.fingerprint) as { starts_at: string } | undefined;
+    if (!existing) {
+      const correlationKey = (
+        this.db.prepare('SELECT correlation_key FROM incidents WHERE id = ?').get(incidentId) as
+          | { correlation_key: string }
+          | undefined
+      )?.correlation_key;
+      this.db
+        .prepare(
+          `INSERT INTO incident_alerts (incident_id, fingerprint, correlation_key, alertname, status, severity, labels, annotations,
+             starts_at, ends_at, generator_url, first_seen_at, last_seen_at) VALUES (${placeholders(13)})`,
+        )
+        .run(
+          incidentId,
+          alert.fingerprint,
+          correlationKey ?? '',
+          alert.alertname,
+          alert.status,
+          alert.severity,
+          JSON.stringify(alert.labels),
+          JSON.stringify(alert.annotations),
+          alert.startsAt,
+          alert.endsAt,
+          alert.generatorURL,
+          alert.firstSeenAt,
+          alert.lastSeenAt,
+        );
+      return { created: true };
+    }
+    // An older occurrence arriving late must not overwrite a newer one.
+    if (alert.startsAt >= existing.starts_at) {
+      this.db
+        .prepare(
+          `UPDATE incident_alerts SET status = ?, severity = ?, labels = ?, annotations = ?, starts_at = ?, ends_at = ?,
+             generator_url = ?, last_seen_at = ? WHERE incident_id = ? AND fingerprint = ?`,
+        )
+        .run(
+          alert.status,
+          alert.severity,
+          JSON.stringify(alert.labels),
+          JSON.stringify(alert.annotations),
+          alert.startsAt,
+          alert.endsAt,
+          alert.generatorURL,
+          alert.lastSeenAt,
+          incidentId,
+          alert.fingerprint,
+        );
+    }
+    return { created: false };
+  }
+
+  async firingCount(incidentId: string): Promise<number> {
+    const row = this.db
+      .prepare("SELECT COUNT(*) AS n FROM incident_alerts WHERE incident_id = ? AND status = 'firing'")
+      .get(incidentId) as { n: number };
+    return row.n;
+  }
+
+  async appendAudit(events: readonly AuditEventInput[], at: Date): Promise<AuditEvent[]> {
+    if (events.length === 0) return [];
+    let last = (this.db.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1').get() ??
+      null) as {
+      seq: number;
+      hash: string;
+    } | null;
+    const insert = this.db.prepare(
+      'INSERT INTO audit_events (seq, at, incident, actor, type, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    const sealed: AuditEvent[] = [];
+    for (const input of events) {
+      const event = sealAuditEvent(last, input, at.toISOString());
+      insert.run(
+        event.seq,
+        event.at,
+        event.incident,
+        event.actor,
+        event.type,
+        JSON.stringify(event.data),
+        event.prevHash,
+        event.hash,
+      );
+      sealed.push(event);
+      last = event;
+    }
+    return sealed;
+  }
+}
+
+/** Incidents and the audit log in one SQLite file (WAL). Writers serialise through BEGIN IMMEDIATE. */
+export class SqliteStore implements IncidentStore, AuditLog {
+  private readonly writer: Database.Database;
+  private readonly reader: Database.Database;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly path: string) {
+    this.writer = open(path);
+    migrate(this.writer);
+    this.reader = path === ':memory:' ? this.writer : open(path);
+  }
+
+  async transaction<T>(work: (tx: IncidentTx) => Promise<T>): Promise<T> {
+    // better-sqlite3 is synchronous, but `work` may await; a promise chain keeps this process's
+    // transactions from interleaving, and BEGIN IMMEDIATE keeps other processes out.
+    const run = async () => {
+      this.writer.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await work(new SqliteTx(this.writer));
+        this.writer.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (this.writer.inTransaction) this.writer.exec('ROLLBACK');
+        throw error;
+      }
+    };
+    const next = this.queue.then(run, run);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  async list(query: IncidentQuery): Promise<IncidentPage> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (query.states && query.states.length > 0) {
+      where.push(`state IN (${placeholders(query.states.length)})`);
+      params.push(...query.states);
+    }
+    if (query.since) {
+      where.push('opened_at >= ?');
+      params.push(query.since);
+    }
+    if (query.until) {
+      where.push('opened_at < ?');
+      params.push(query.until);
+    }
+    if (query.cursor) {
+      const cursor = decodeCursor(query.cursor);
+      where.push('(opened_at < ? OR (opened_at = ? AND id < ?))');
+      params.push(cursor.openedAt, cursor.openedAt, cursor.id);
+    }
+    const sql = `SELECT ${incidentColumns} FROM incidents ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY opened_at DESC, id DESC LIMIT ?`;
+    const rows = this.reader.prepare(sql).all(...params, query.limit + 1) as IncidentRow[];
+    const items = rows.slice(0, query.limit).map(incidentFromRow);
+    const last = items.at(-1);
+    return {
+      items,
+      nextCursor:
+        rows.length > query.limit && last ? encodeCursor({ openedAt: last.openedAt, id: last.id }) : null,
+    };
+  }
+
+  async get(id: string): Promise<Incident | null> {
+    const row = this.reader.prepare(`SELECT ${incidentColumns} FROM incidents WHERE id = ?`).get(id) as
+      | IncidentRow
+      | undefined;
+    return row ? incidentFromRow(row) : null;
+  }
+
+  async alerts(incidentId: string): Promise<IncidentAlert[]> {
+    const rows = this.reader
+      .prepare('SELECT * FROM incident_alerts WHERE incident_id = ? ORDER BY first_seen_at, fingerprint')
+      .all(incidentId) as AlertRow[];
+    return rows.map(alertFromRow);
+  }
+
+  async countByState(): Promise<Partial<Record<IncidentState, number>>> {
+    const rows = this.reader
+      .prepare('SELECT state, COUNT(*) AS n FROM incidents GROUP BY state')
+      .all() as Array<{
+      state: IncidentState;
+      n: number;
+    }>;
+    return Object.fromEntries(rows.map((row) => [row.state, row.n]));
+  }
+
+  async append(events: readonly AuditEventInput[]): Promise<AuditEvent[]> {
+    return this.transaction((tx) => tx.appendAudit(events, new Date()));
+  }
+
+  async read(query: AuditQuery): Promise<AuditEvent[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (query.incident) {
+      where.push('incident = ?');
+      params.push(query.incident);
+    }
+    if (query.since) {
+      where.push('at >= ?');
+      params.push(query.since);
+    }
+    if (query.afterSeq !== undefined) {
+      where.push('seq > ?');
+      params.push(query.afterSeq);
+    }
+    const sql = `SELECT * FROM audit_events ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq LIMIT ?`;
+    const rows = this.reader.prepare(sql).all(...params, query.limit ?? 1_000_000) as AuditRow[];
+    return rows.map(auditFromRow);
+  }
+
+  async verify() {
+    const rows = this.reader
+      .prepare('SELECT * FROM audit_events ORDER BY seq')
+      .iterate() as IterableIterator<AuditRow>;
+    return verifyAuditChain(
+      (function* () {
+        for (const row of rows) yield auditFromRow(row);
+      })(),
+    );
+  }
+
+  async ping(): Promise<void> {
+    try {
+      this.reader.prepare('SELECT 1').get();
+    } catch (error) {
+      throw new MedicError(ErrorCodes.storage, `SQLite at ${this.path} is not usable`, {}, { cause: error });
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    if (this.reader !== this.writer) this.reader.close();
+    this.writer.close();
+  }
+}

@@ -1,0 +1,139 @@
+import { z } from 'zod';
+
+const url = (protocols: readonly string[]) =>
+  z
+    .url({ message: `must be a URL (${protocols.join(', ')})` })
+    .refine((value) => protocols.some((protocol) => value.startsWith(`${protocol}://`)), {
+      message: `must use ${protocols.join(' or ')}`,
+    });
+const httpUrl = url(['http', 'https']);
+const positiveInt = z.number().int().positive();
+const secret = z.string().min(1, { message: 'must not be empty' });
+
+const workloadLabels = z
+  .strictObject({
+    deployment: z.array(z.string().min(1)).default(['deployment']),
+    statefulset: z.array(z.string().min(1)).default(['statefulset']),
+    daemonset: z.array(z.string().min(1)).default(['daemonset']),
+    job: z.array(z.string().min(1)).default(['job_name']),
+    pod: z.array(z.string().min(1)).default(['pod']),
+    node: z.array(z.string().min(1)).default(['node']),
+  })
+  .prefault({});
+
+/** The whole of medic's configuration: medic.yaml, with the environment variables of CONTRACTS.md on top. */
+export const configSchema = z.strictObject({
+  server: z
+    .strictObject({
+      host: z.string().default('0.0.0.0'),
+      port: z.number().int().min(0).max(65535).default(8080),
+      bodyLimitBytes: positiveInt.default(1024 * 1024),
+      webhookToken: secret.optional(),
+      apiToken: secret.optional(),
+    })
+    .prefault({}),
+  redis: z
+    .strictObject({
+      url: url(['redis', 'rediss']).default('redis://127.0.0.1:6379'),
+      prefix: z
+        .string()
+        .regex(/^[a-zA-Z0-9_-]+$/)
+        .default('medic'),
+      commandTimeoutMs: positiveInt.default(2000),
+    })
+    .prefault({}),
+  dataDir: z.string().min(1).default('./data'),
+  database: z.strictObject({ url: url(['postgres', 'postgresql']).optional() }).prefault({}),
+  ingest: z
+    .strictObject({
+      maxAlertsPerPayload: positiveInt.default(5000),
+      maxLabelsPerAlert: positiveInt.default(128),
+      maxLabelValueBytes: positiveInt.default(4096),
+      maxAnnotationValueBytes: positiveInt.default(32768),
+      maxBatchAlerts: positiveInt.default(1000),
+      maxPendingAlerts: positiveInt.default(50_000),
+      maxBacklog: positiveInt.default(10_000),
+      backlogRefreshMs: positiveInt.default(250),
+      retryAfterSeconds: positiveInt.default(10),
+      dedupeTtlSeconds: positiveInt.default(7 * 24 * 3600),
+    })
+    .prefault({}),
+  correlation: z
+    .strictObject({
+      windowSeconds: positiveInt.default(30 * 60),
+      defaultCluster: z.string().min(1).default('default'),
+      clusterLabels: z.array(z.string().min(1)).default(['cluster']),
+      namespaceLabels: z.array(z.string().min(1)).default(['namespace']),
+      workloadLabels,
+    })
+    .prefault({}),
+  queue: z
+    .strictObject({
+      attempts: positiveInt.default(8),
+      backoffMs: positiveInt.default(1000),
+      backoffJitter: z.number().min(0).max(1).default(0.5),
+      concurrency: positiveInt.default(4),
+      lockDurationMs: positiveInt.default(30_000),
+      stalledIntervalMs: positiveInt.default(30_000),
+      shutdownTimeoutMs: positiveInt.default(25_000),
+      keepCompleted: positiveInt.default(10_000),
+    })
+    .prefault({}),
+  log: z
+    .strictObject({
+      level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    })
+    .prefault({}),
+  // Sources and sinks that later stages use. Validated now, so a typo fails at start-up, not mid-incident.
+  prometheus: z.strictObject({ url: httpUrl.optional() }).prefault({}),
+  elasticsearch: z.strictObject({ url: httpUrl.optional(), apiKey: secret.optional() }).prefault({}),
+  traces: z.strictObject({ tempoUrl: httpUrl.optional(), jaegerUrl: httpUrl.optional() }).prefault({}),
+  kubernetes: z.strictObject({ kubeconfig: z.string().min(1).optional() }).prefault({}),
+  qdrant: z.strictObject({ url: httpUrl.optional(), apiKey: secret.optional() }).prefault({}),
+  slack: z
+    .strictObject({
+      botToken: secret.optional(),
+      signingSecret: secret.optional(),
+      channel: secret.optional(),
+    })
+    .prefault({}),
+  llm: z
+    .strictObject({
+      openaiApiKey: secret.optional(),
+      openaiBaseUrl: httpUrl.optional(),
+      model: secret.optional(),
+      ollamaUrl: httpUrl.optional(),
+      embedModel: secret.optional(),
+    })
+    .prefault({}),
+});
+
+export type MedicConfig = z.infer<typeof configSchema>;
+
+/** Environment variable → config path. Env wins over the file. */
+export const envBindings: ReadonlyArray<{ env: string; path: readonly string[]; type: 'string' | 'number' }> =
+  [
+    { env: 'PORT', path: ['server', 'port'], type: 'number' },
+    { env: 'MEDIC_WEBHOOK_TOKEN', path: ['server', 'webhookToken'], type: 'string' },
+    { env: 'MEDIC_API_TOKEN', path: ['server', 'apiToken'], type: 'string' },
+    { env: 'REDIS_URL', path: ['redis', 'url'], type: 'string' },
+    { env: 'MEDIC_DATA_DIR', path: ['dataDir'], type: 'string' },
+    { env: 'DATABASE_URL', path: ['database', 'url'], type: 'string' },
+    { env: 'MEDIC_LOG_LEVEL', path: ['log', 'level'], type: 'string' },
+    { env: 'PROMETHEUS_URL', path: ['prometheus', 'url'], type: 'string' },
+    { env: 'ELASTICSEARCH_URL', path: ['elasticsearch', 'url'], type: 'string' },
+    { env: 'ELASTICSEARCH_API_KEY', path: ['elasticsearch', 'apiKey'], type: 'string' },
+    { env: 'TEMPO_URL', path: ['traces', 'tempoUrl'], type: 'string' },
+    { env: 'JAEGER_URL', path: ['traces', 'jaegerUrl'], type: 'string' },
+    { env: 'KUBECONFIG', path: ['kubernetes', 'kubeconfig'], type: 'string' },
+    { env: 'QDRANT_URL', path: ['qdrant', 'url'], type: 'string' },
+    { env: 'QDRANT_API_KEY', path: ['qdrant', 'apiKey'], type: 'string' },
+    { env: 'SLACK_BOT_TOKEN', path: ['slack', 'botToken'], type: 'string' },
+    { env: 'SLACK_SIGNING_SECRET', path: ['slack', 'signingSecret'], type: 'string' },
+    { env: 'SLACK_CHANNEL', path: ['slack', 'channel'], type: 'string' },
+    { env: 'OPENAI_API_KEY', path: ['llm', 'openaiApiKey'], type: 'string' },
+    { env: 'OPENAI_BASE_URL', path: ['llm', 'openaiBaseUrl'], type: 'string' },
+    { env: 'MEDIC_LLM_MODEL', path: ['llm', 'model'], type: 'string' },
+    { env: 'OLLAMA_URL', path: ['llm', 'ollamaUrl'], type: 'string' },
+    { env: 'MEDIC_EMBED_MODEL', path: ['llm', 'embedModel'], type: 'string' },
+  ];

@@ -1,0 +1,36 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from '../observability/logger.js';
+import { handleError } from './errors.js';
+import { type HealthDeps, healthRoutes } from './routes/health.js';
+import { type IncidentRouteDeps, incidentRoutes } from './routes/incidents.js';
+import { type WebhookDeps, webhookRoutes } from './routes/webhook.js';
+
+export interface AppDeps {
+  logger: Logger;
+  bodyLimitBytes: number;
+  webhook: WebhookDeps;
+  incidents: IncidentRouteDeps;
+  health: HealthDeps;
+}
+
+export function buildApp(deps: AppDeps): FastifyInstance {
+  const app: FastifyInstance = Fastify({
+    // Per-request lines are info level; at warn they stay out of the hot path. Errors still log.
+    loggerInstance: deps.logger.child({ component: 'http' }, { level: 'warn' }) as FastifyBaseLogger,
+    bodyLimit: deps.bodyLimitBytes,
+    return503OnClosing: true,
+    // Alertmanager ids and label values are plain strings; reject prototype tricks outright.
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+  });
+  app.setErrorHandler(handleError(deps.webhook.retryAfterSeconds));
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .code(404)
+      .send({ error: { code: 'MEDIC_E_NOT_FOUND', message: `no route ${request.method} ${request.url}` } }),
+  );
+  webhookRoutes(app, deps.webhook);
+  incidentRoutes(app, deps.incidents);
+  healthRoutes(app, deps.health);
+  return app;
+}

@@ -1,0 +1,64 @@
+import type { FastifyInstance } from 'fastify';
+import { type CorrelationLabels, normaliseAlert } from '../../domain/alert.js';
+import {
+  alertmanagerPayloadSchema,
+  describeIssues,
+  type PayloadLimits,
+} from '../../domain/alertmanager-payload.js';
+import { ErrorCodes } from '../../domain/errors.js';
+import type { Metrics } from '../../observability/metrics.js';
+import type { Ingestor } from '../../pipeline/ingest.js';
+import { requireBearer } from '../auth.js';
+import { errorBody } from '../errors.js';
+
+export interface WebhookDeps {
+  ingestor: Ingestor;
+  limits: PayloadLimits;
+  labels: CorrelationLabels;
+  token: string | undefined;
+  retryAfterSeconds: number;
+  metrics: Metrics;
+}
+
+export function webhookRoutes(app: FastifyInstance, deps: WebhookDeps): void {
+  const schema = alertmanagerPayloadSchema(deps.limits);
+  const authorise = requireBearer(deps.token, 'the Alertmanager webhook');
+
+  app.post(
+    '/v1/webhooks/alertmanager',
+    {
+      onRequest: authorise,
+      onResponse: async (_request, reply) => {
+        deps.metrics.webhookRequests.inc({ code: String(reply.statusCode) });
+      },
+    },
+    async (request, reply) => {
+      const started = performance.now();
+      const parsed = schema.safeParse(request.body);
+      if (!parsed.success) {
+        const problems = describeIssues(parsed.error.issues).slice(0, 20);
+        const first = problems[0];
+        return reply.code(400).send(
+          errorBody(
+            ErrorCodes.badRequest,
+            `invalid Alertmanager payload: ${first?.field}: ${first?.problem}`,
+            {
+              field: first?.field ?? '(body)',
+              problems,
+            },
+          ),
+        );
+      }
+      const receivedAt = new Date();
+      const alerts = parsed.data.alerts.map((alert) => normaliseAlert(alert, receivedAt, deps.labels));
+      const result = await deps.ingestor.ingest(alerts);
+      const firing = alerts.filter((alert) => alert.status === 'firing').length;
+      deps.metrics.alertsReceived.inc({ status: 'firing', outcome: 'accepted' }, firing);
+      deps.metrics.alertsReceived.inc({ status: 'resolved', outcome: 'accepted' }, alerts.length - firing);
+      deps.metrics.alertsReceived.inc({ status: 'any', outcome: 'duplicate' }, result.duplicates);
+      deps.metrics.ingestLatency.observe(performance.now() - started);
+      request.log.debug({ incidents: result.incidents, accepted: result.accepted }, 'alerts admitted');
+      return reply.code(202).send(result);
+    },
+  );
+}

@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { Redis } from 'ioredis';
+import { producerConnection, type RedisSettings, waitUntilReady } from '../adapters/bullmq/connection.js';
+import { BullmqIngestQueue } from '../adapters/bullmq/ingest-queue.js';
+import { PostgresStore } from '../adapters/postgres/store.js';
+import { SqliteStore } from '../adapters/sqlite/store.js';
+import type { MedicConfig } from '../config/schema.js';
+import type { CorrelationLabels } from '../domain/alert.js';
+import { newIncidentId } from '../domain/incident.js';
+import type { Logger } from '../observability/logger.js';
+import { createMetrics, type Metrics } from '../observability/metrics.js';
+import type { AuditLog } from '../ports/audit-log.js';
+import type { IncidentStore } from '../ports/incident-store.js';
+
+export type Store = IncidentStore & AuditLog;
+
+/** The adapters one medic process shares between its server, its workers and its CLI commands. */
+export interface Runtime {
+  config: MedicConfig;
+  logger: Logger;
+  metrics: Metrics;
+  store: Store;
+  storeKind: 'sqlite' | 'postgres';
+  redis: Redis;
+  redisSettings: RedisSettings;
+  ingestQueue: BullmqIngestQueue;
+  correlationLabels: CorrelationLabels;
+  newIncidentId: () => string;
+  close(): Promise<void>;
+}
+
+export async function openStore(config: MedicConfig): Promise<{ store: Store; kind: 'sqlite' | 'postgres' }> {
+  if (config.database.url)
+    return { store: await PostgresStore.connect(config.database.url), kind: 'postgres' };
+  return { store: new SqliteStore(join(config.dataDir, 'medic.db')), kind: 'sqlite' };
+}
+
+export function redisSettings(config: MedicConfig): RedisSettings {
+  return {
+    url: config.redis.url,
+    prefix: config.redis.prefix,
+    commandTimeoutMs: config.redis.commandTimeoutMs,
+  };
+}
+
+export function correlationLabels(config: MedicConfig): CorrelationLabels {
+  return {
+    cluster: config.correlation.clusterLabels,
+    namespace: config.correlation.namespaceLabels,
+    workload: config.correlation.workloadLabels,
+    defaultCluster: config.correlation.defaultCluster,
+  };
+}
+
+export async function openRuntime(config: MedicConfig, logger: Logger): Promise<Runtime> {
+  const { store, kind } = await openStore(config);
+  const settings = redisSettings(config);
+  const redis = producerConnection(settings);
+  if (!(await waitUntilReady(redis, 3000))) {
+    logger.warn({ redis: settings.url }, 'Redis is not reachable yet; the webhook answers 503 until it is');
+  }
+  const ingestQueue = new BullmqIngestQueue(redis, settings, {
+    attempts: config.queue.attempts,
+    backoffMs: config.queue.backoffMs,
+    backoffJitter: config.queue.backoffJitter,
+    keepCompleted: config.queue.keepCompleted,
+  });
+  return {
+    config,
+    logger,
+    metrics: createMetrics(),
+    store,
+    storeKind: kind,
+    redis,
+    redisSettings: settings,
+    ingestQueue,
+    correlationLabels: correlationLabels(config),
+    newIncidentId: () => newIncidentId(new Date(), () => randomBytes(5).toString('hex')),
+    async close() {
+      await ingestQueue.close().catch(() => undefined);
+      redis.disconnect();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import type { AuditEvent, AuditEventInput } from '../domain/audit.js';
+import type { Incident, IncidentAlert, IncidentState } from '../domain/incident.js';
+
+export interface IncidentQuery {
+  states?: IncidentState[];
+  /** ISO instants bounding openedAt. */
+  since?: string;
+  until?: string;
+  limit: number;
+  /** Opaque cursor from a previous page. */
+  cursor?: string;
+}
+
+export interface IncidentPage {
+  items: Incident[];
+  nextCursor: string | null;
+}
+
+export interface AlertReceipt {
+  key: string;
+  incidentId: string | null;
+  receivedAt: string;
+}
+
+/** Everything a stage may do inside one atomic unit of work. */
+export interface IncidentTx {
+  seenAlertKeys(keys: readonly string[]): Promise<Set<string>>;
+  recordAlertReceipts(receipts: readonly AlertReceipt[]): Promise<void>;
+  getIncident(id: string): Promise<Incident | null>;
+  /** The newest incident that holds an alert with this fingerprint. */
+  findIncidentByFingerprint(fingerprint: string, correlationKey: string): Promise<Incident | null>;
+  insertIncident(incident: Incident): Promise<void>;
+  updateIncident(incident: Incident): Promise<void>;
+  /** Inserts or updates the alert; `created` is false when the incident already held that fingerprint. */
+  upsertAlert(incidentId: string, alert: IncidentAlert): Promise<{ created: boolean }>;
+  firingCount(incidentId: string): Promise<number>;
+  appendAudit(events: readonly AuditEventInput[], at: Date): Promise<AuditEvent[]>;
+}
+
+export interface IncidentStore {
+  /** Runs `work` atomically and serialised against every other writer, across processes. */
+  transaction<T>(work: (tx: IncidentTx) => Promise<T>): Promise<T>;
+  list(query: IncidentQuery): Promise<IncidentPage>;
+  get(id: string): Promise<Incident | null>;
+  alerts(incidentId: string): Promise<IncidentAlert[]>;
+  countByState(): Promise<Partial<Record<IncidentState, number>>>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
