@@ -39,7 +39,8 @@ function readFile(path: string): Tree {
       path,
     });
   }
-  return parsed as Tree;
+  // A section whose keys are all commented out parses as null; treat it as empty.
+  return Object.fromEntries(Object.entries(parsed).map(([key, value]) => [key, value === null ? {} : value]));
 }
 
 function setPath(tree: Tree, path: readonly string[], value: unknown): void {

@@ -51,6 +51,7 @@ export const configSchema = z.strictObject({
       maxLabelValueBytes: positiveInt.default(4096),
       maxAnnotationValueBytes: positiveInt.default(32768),
       maxBatchAlerts: positiveInt.default(1000),
+      maxConcurrentFlushes: positiveInt.default(4),
       maxPendingAlerts: positiveInt.default(50_000),
       maxBacklog: positiveInt.default(10_000),
       backlogRefreshMs: positiveInt.default(250),

@@ -58,31 +58,49 @@ export interface AuditVerification {
   detail: string | null;
 }
 
-/** Walks events in storage order and reports the first one that does not follow from its predecessor. */
-export function verifyAuditChain(events: Iterable<AuditEvent>): AuditVerification {
-  let previous: AuditEvent | null = null;
-  let checked = 0;
-  for (const event of events) {
+/**
+ * Checks events one at a time in storage order, so a log of any length verifies in constant memory.
+ * `push` returns the failure for the first event that does not follow from its predecessor.
+ */
+export class AuditChainVerifier {
+  private previous: AuditEvent | null = null;
+  private checked = 0;
+  private failure: AuditVerification | null = null;
+
+  push(event: AuditEvent): AuditVerification | null {
+    if (this.failure) return this.failure;
+    const previous = this.previous;
     const expectedSeq = (previous?.seq ?? 0) + 1;
-    const expectedPrev = previous?.hash ?? GENESIS_HASH;
-    const fail = (problem: AuditProblem, detail: string): AuditVerification => ({
-      ok: false,
-      checked,
-      firstBadSeq: event.seq,
-      problem,
-      detail,
-    });
+    const fail = (problem: AuditProblem, detail: string): AuditVerification => {
+      this.failure = { ok: false, checked: this.checked, firstBadSeq: event.seq, problem, detail };
+      return this.failure;
+    };
     if (event.seq < expectedSeq)
       return fail('out-of-order', `seq ${event.seq} follows seq ${previous?.seq ?? 0}`);
     if (event.seq > expectedSeq)
       return fail('missing-or-inserted', `expected seq ${expectedSeq}, found ${event.seq}`);
-    if (auditHash(event.prevHash, event) !== event.hash)
+    if (auditHash(event.prevHash, event) !== event.hash) {
       return fail('edited', `content of seq ${event.seq} does not match its hash`);
-    if (event.prevHash !== expectedPrev) {
+    }
+    if (event.prevHash !== (previous?.hash ?? GENESIS_HASH)) {
       return fail('broken-link', `seq ${event.seq} does not chain to the hash of seq ${previous?.seq ?? 0}`);
     }
-    previous = event;
-    checked += 1;
+    this.previous = event;
+    this.checked += 1;
+    return null;
   }
-  return { ok: true, checked, firstBadSeq: null, problem: null, detail: null };
+
+  result(): AuditVerification {
+    return (
+      this.failure ?? { ok: true, checked: this.checked, firstBadSeq: null, problem: null, detail: null }
+    );
+  }
+}
+
+export function verifyAuditChain(events: Iterable<AuditEvent>): AuditVerification {
+  const verifier = new AuditChainVerifier();
+  for (const event of events) {
+    if (verifier.push(event)) break;
+  }
+  return verifier.result();
 }

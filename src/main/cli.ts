@@ -65,7 +65,8 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
   program
     .command('serve')
     .description('HTTP server and pipeline workers in one process')
-    .action(() => run(true, true));
+    .option('--no-workers', 'serve HTTP only (an ingest tier); run `medic worker` elsewhere')
+    .action((options: { workers: boolean }) => run(true, options.workers));
   program
     .command('worker')
     .description('pipeline workers only; run as many as you like against the same Redis and database')

@@ -22,6 +22,7 @@ export async function startServer(runtime: Runtime, options: { withWorkers: bool
     runtime.ingestQueue,
     {
       maxBatchAlerts: config.ingest.maxBatchAlerts,
+      maxConcurrentFlushes: config.ingest.maxConcurrentFlushes,
       maxPendingAlerts: config.ingest.maxPendingAlerts,
       maxBacklog: config.ingest.maxBacklog,
       backlogRefreshMs: config.ingest.backlogRefreshMs,

@@ -5,6 +5,8 @@ import type { AdmitOptions, AdmitOutcome, IngestQueue } from '../ports/ingest-qu
 export interface IngestOptions extends AdmitOptions {
   /** Alerts one flush writes at most; more wait for the next flush. */
   maxBatchAlerts: number;
+  /** Flushes in flight at once; more overlap Redis round trips, fewer make bigger batches. */
+  maxConcurrentFlushes: number;
   /** Alerts buffered in this process before ingest refuses new ones. */
   maxPendingAlerts: number;
   /** Correlate jobs waiting in Redis before ingest refuses new alerts. */
@@ -32,7 +34,7 @@ interface Pending {
 export class Ingestor {
   private pending: Pending[] = [];
   private pendingAlerts = 0;
-  private flushing = false;
+  private flushing = 0;
   private backlog = 0;
   private backlogTimer: NodeJS.Timeout | null = null;
 
@@ -92,14 +94,14 @@ export class Ingestor {
 
   /** Resolves once every alert handed to `ingest` so far has been written or refused. */
   async drain(): Promise<void> {
-    while (this.pending.length > 0 || this.flushing) {
+    while (this.pending.length > 0 || this.flushing > 0) {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
   }
 
   private scheduleFlush(): void {
-    if (this.flushing) return;
-    this.flushing = true;
+    if (this.flushing >= this.options.maxConcurrentFlushes) return;
+    this.flushing += 1;
     // setImmediate lets every request already parsed in this turn of the event loop join the batch.
     setImmediate(() => {
       void this.flushLoop();
@@ -145,7 +147,7 @@ export class Ingestor {
         }
       }
     } finally {
-      this.flushing = false;
+      this.flushing -= 1;
     }
   }
 }

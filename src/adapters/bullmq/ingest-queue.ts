@@ -105,11 +105,11 @@ export class BullmqIngestQueue implements IngestQueue {
         removeOnFail: false,
       },
     );
-    // Marked only after the job is stored: if Redis fails in between, the resend is simply admitted
-    // again and correlate's receipts drop the second copy.
+    // Marked only after the job is stored, and not awaited: the mark only saves work. If it is lost or
+    // late, a resend is admitted again and correlate's receipts drop the second copy.
     const marks = this.redis.pipeline();
     for (const outcome of fresh) marks.set(this.seenKey(outcome.alert), '1', 'PX', options.dedupeTtlMs);
-    await marks.exec().catch(() => undefined);
+    marks.exec().catch(() => undefined);
     return outcomes;
   }
 

@@ -1,9 +1,9 @@
 import pg from 'pg';
 import {
+  AuditChainVerifier,
   type AuditEvent,
   type AuditEventInput,
   sealAuditEvent,
-  verifyAuditChain,
 } from '../../domain/audit.js';
 import { ErrorCodes, MedicError } from '../../domain/errors.js';
 import type { Incident, IncidentAlert, IncidentState } from '../../domain/incident.js';
@@ -31,6 +31,7 @@ import {
 
 // One advisory lock serialises every writer: the audit chain needs a total order anyway.
 const WRITER_LOCK = 0x6d656463;
+const VERIFY_PAGE = 10_000;
 
 const migrations = coreSchema({
   auditSeq: 'BIGINT',
@@ -304,7 +305,17 @@ export class PostgresStore implements IncidentStore, AuditLog {
   }
 
   async verify() {
-    return verifyAuditChain(await this.read({}));
+    const verifier = new AuditChainVerifier();
+    for (let afterSeq = 0; ; ) {
+      // Paged by seq rather than read whole: the log grows without bound.
+      const page = await this.read({ afterSeq, limit: VERIFY_PAGE });
+      for (const event of page) {
+        if (verifier.push(event)) return verifier.result();
+      }
+      const last = page.at(-1);
+      if (!last || page.length < VERIFY_PAGE) return verifier.result();
+      afterSeq = last.seq;
+    }
   }
 
   async ping(): Promise<void> {

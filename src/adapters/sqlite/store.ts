@@ -226,7 +226,10 @@ class SqliteTx implements IncidentTx {
   }
 }
 
-/** Incidents and the audit log in one SQLite file (WAL). Writers serialise through BEGIN IMMEDIATE. */
+/**
+ * Incidents and the audit log in one SQLite file (WAL). Writers serialise through BEGIN IMMEDIATE.
+ * Open one instance per file per process: two in one process would block each other's event loop.
+ */
 export class SqliteStore implements IncidentStore, AuditLog {
   private readonly writer: Database.Database;
   private readonly reader: Database.Database;
