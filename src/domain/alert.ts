@@ -47,7 +47,7 @@ function fingerprintOf(labels: Readonly<Record<string, string>>): string {
 }
 
 export function alertKey(fingerprint: string, startsAt: string, status: AlertStatus): string {
-  return createHash('sha256').update(`${fingerprint}|${startsAt}|${status}`).digest('hex').slice(0, 32);
+  return `${fingerprint}.${Date.parse(startsAt).toString(36)}.${status === 'firing' ? 'f' : 'r'}`;
 }
 
 function pick(labels: Readonly<Record<string, string>>, names: readonly string[]): string | null {
@@ -94,7 +94,7 @@ export function normaliseAlert(
     alertname,
     severity: labels['severity'] ?? null,
     labels,
-    annotations: { ...raw.annotations },
+    annotations: { ...(raw.annotations ?? {}) },
     startsAt,
     endsAt,
     generatorURL: raw.generatorURL ?? null,

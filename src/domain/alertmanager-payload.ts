@@ -1,9 +1,14 @@
-import { z } from 'zod';
+import { Ajv, type ErrorObject } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+
+// ajv-formats is CommonJS with an ESM-style .d.ts; at run time the default import is the plugin itself.
+const addFormats = addFormatsModule as unknown as (ajv: Ajv, formats: string[]) => Ajv;
 
 /** Limits that keep one hostile payload from costing more than it is worth. */
 export interface PayloadLimits {
   maxAlerts: number;
   maxLabelsPerAlert: number;
+  /** In characters (JSON Schema counts code points, not bytes). */
   maxLabelValueBytes: number;
   maxAnnotationValueBytes: number;
 }
@@ -15,82 +20,133 @@ export const defaultPayloadLimits: PayloadLimits = {
   maxAnnotationValueBytes: 32768,
 };
 
-const isoDate = z.string().refine((value) => !Number.isNaN(Date.parse(value)), {
-  message: 'must be an RFC 3339 timestamp',
-});
-
-function boundedStringMap(maxEntries: number, maxValueBytes: number, what: string) {
-  return z.record(z.string().min(1).max(1024), z.string()).superRefine((map, ctx) => {
-    const keys = Object.keys(map);
-    if (keys.length > maxEntries) {
-      ctx.addIssue({ code: 'custom', message: `has ${keys.length} ${what}, at most ${maxEntries} allowed` });
-      return;
-    }
-    for (const key of keys) {
-      const value = map[key] ?? '';
-      if (Buffer.byteLength(value) > maxValueBytes) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [key],
-          message: `value is ${Buffer.byteLength(value)} bytes, at most ${maxValueBytes} allowed`,
-        });
-      }
-    }
-  });
+export interface AlertmanagerAlert {
+  status: 'firing' | 'resolved';
+  labels: Record<string, string>;
+  annotations?: Record<string, string>;
+  startsAt: string;
+  endsAt?: string;
+  generatorURL?: string;
+  fingerprint?: string;
 }
 
-/** Alertmanager webhook v4. Unknown fields are accepted (newer releases add some) and ignored. */
-export function alertmanagerPayloadSchema(limits: PayloadLimits = defaultPayloadLimits) {
-  const alert = z.looseObject({
-    status: z.enum(['firing', 'resolved']),
-    labels: boundedStringMap(limits.maxLabelsPerAlert, limits.maxLabelValueBytes, 'labels').refine(
-      (labels) => typeof labels['alertname'] === 'string' && labels['alertname'].length > 0,
-      { message: 'must contain a non-empty alertname' },
-    ),
-    annotations: boundedStringMap(
-      limits.maxLabelsPerAlert,
-      limits.maxAnnotationValueBytes,
-      'annotations',
-    ).default({}),
-    startsAt: isoDate,
-    endsAt: isoDate.optional(),
-    generatorURL: z.string().max(8192).optional(),
-    fingerprint: z
-      .string()
-      .regex(/^[0-9a-zA-Z]{1,64}$/, { message: 'must be 1-64 alphanumeric characters' })
-      .optional(),
-  });
-  return z.looseObject({
-    version: z.literal('4', { message: 'only webhook payload version "4" is supported' }),
-    groupKey: z.string().max(16384).optional(),
-    truncatedAlerts: z.number().int().min(0).optional(),
-    status: z.enum(['firing', 'resolved']),
-    receiver: z.string().max(1024).optional(),
-    groupLabels: z.record(z.string(), z.string()).optional(),
-    commonLabels: z.record(z.string(), z.string()).optional(),
-    commonAnnotations: z.record(z.string(), z.string()).optional(),
-    externalURL: z.string().max(8192).optional(),
-    alerts: z
-      .array(alert)
-      .min(1, { message: 'must contain at least one alert' })
-      .max(limits.maxAlerts, { message: `must contain at most ${limits.maxAlerts} alerts` }),
-  });
+export interface AlertmanagerPayload {
+  version: '4';
+  groupKey?: string;
+  truncatedAlerts?: number;
+  status: 'firing' | 'resolved';
+  receiver?: string;
+  groupLabels?: Record<string, string>;
+  commonLabels?: Record<string, string>;
+  commonAnnotations?: Record<string, string>;
+  externalURL?: string;
+  alerts: AlertmanagerAlert[];
 }
-
-export type AlertmanagerPayload = z.infer<ReturnType<typeof alertmanagerPayloadSchema>>;
-export type AlertmanagerAlert = AlertmanagerPayload['alerts'][number];
 
 export interface PayloadProblem {
   field: string;
   problem: string;
 }
 
-/** Turns zod issues into `alerts[3].labels.team: must be a string` style field paths. */
-export function describeIssues(issues: readonly z.core.$ZodIssue[]): PayloadProblem[] {
-  return issues.map((issue) => ({
-    field: formatPath(issue.path),
-    problem: issue.message,
-  }));
+export type PayloadValidation =
+  | { ok: true; payload: AlertmanagerPayload }
+  | { ok: false; problems: PayloadProblem[] };
+
+const stringMap = (maxEntries: number, maxValueLength: number) => ({
+  type: 'object',
+  maxProperties: maxEntries,
+  propertyNames: { minLength: 1, maxLength: 1024 },
+  additionalProperties: { type: 'string', maxLength: maxValueLength },
+});
+
+/** Alertmanager webhook v4 as JSON Schema. Unknown fields are accepted (newer releases add some). */
+export function alertmanagerPayloadJsonSchema(limits: PayloadLimits = defaultPayloadLimits) {
+  const labels = stringMap(limits.maxLabelsPerAlert, limits.maxLabelValueBytes);
+  const annotations = stringMap(limits.maxLabelsPerAlert, limits.maxAnnotationValueBytes);
+  return {
+    type: 'object',
+    required: ['version', 'status', 'alerts'],
+    properties: {
+      version: { const: '4' },
+      groupKey: { type: 'string', maxLength: 16384 },
+      truncatedAlerts: { type: 'integer', minimum: 0 },
+      status: { enum: ['firing', 'resolved'] },
+      receiver: { type: 'string', maxLength: 1024 },
+      groupLabels: labels,
+      commonLabels: labels,
+      commonAnnotations: annotations,
+      externalURL: { type: 'string', maxLength: 8192 },
+      alerts: {
+        type: 'array',
+        minItems: 1,
+        maxItems: limits.maxAlerts,
+        items: {
+          type: 'object',
+          required: ['status', 'labels', 'startsAt'],
+          properties: {
+            status: { enum: ['firing', 'resolved'] },
+            labels: {
+              ...labels,
+              required: ['alertname'],
+              properties: { alertname: { type: 'string', minLength: 1 } },
+            },
+            annotations,
+            startsAt: { type: 'string', format: 'date-time' },
+            endsAt: { type: 'string', format: 'date-time' },
+            generatorURL: { type: 'string', maxLength: 8192 },
+            fingerprint: { type: 'string', pattern: '^[0-9a-zA-Z]{1,64}$' },
+          },
+        },
+      },
+    },
+  } as const;
+}
+
+function fieldOf(error: ErrorObject): string {
+  const segments = error.instancePath
+    .split('/')
+    .slice(1)
+    .map((segment) => segment.replaceAll('~1', '/').replaceAll('~0', '~'));
+  if (error.keyword === 'required') segments.push(String(error.params['missingProperty']));
+  if (error.keyword === 'propertyNames') segments.push(String(error.params['propertyName']));
+  let out = '';
+  for (const segment of segments) {
+    if (/^\d+$/.test(segment)) out += `[${segment}]`;
+    else out += out.length === 0 ? segment : `.${segment}`;
+  }
+  return out.length === 0 ? '(body)' : out;
+}
+
+function messageOf(error: ErrorObject): string {
+  if (error.keyword === 'const' && error.instancePath === '/version')
+    return 'only webhook payload version "4" is supported';
+  if (error.keyword === 'format') return 'must be an RFC 3339 timestamp';
+  if (error.keyword === 'maxProperties') return `must have at most ${error.params['limit']} entries`;
+  if (error.keyword === 'minItems') return 'must contain at least one alert';
+  if (error.keyword === 'required') return 'is required';
+  return error.message ?? 'is invalid';
+}
+
+/**
+ * Compiled once; validating a five-alert payload costs a few microseconds, which matters on a
+ * webhook that Alertmanager may call thousands of times a second during a storm.
+ */
+export function payloadValidator(
+  limits: PayloadLimits = defaultPayloadLimits,
+): (body: unknown) => PayloadValidation {
+  const ajv = new Ajv({ allErrors: false, strict: false });
+  addFormats(ajv, ['date-time']);
+  const validate = ajv.compile(alertmanagerPayloadJsonSchema(limits));
+  return (body) => {
+    if (validate(body)) return { ok: true, payload: body as AlertmanagerPayload };
+    return {
+      ok: false,
+      problems: (validate.errors ?? []).map((error) => ({
+        field: fieldOf(error),
+        problem: messageOf(error),
+      })),
+    };
+  };
 }
 
 export function formatPath(path: readonly PropertyKey[]): string {

@@ -38,9 +38,11 @@ export function startWorkers(runtime: Runtime): Workers {
   logger.info({ stages: ['correlate'], concurrency: config.queue.concurrency }, 'workers started');
   return {
     async close() {
-      for (const worker of workers) {
-        const { forced } = await worker.close(config.queue.shutdownTimeoutMs);
-        if (forced) logger.warn('shutdown deadline reached; unfinished jobs return to the queue as stalled');
+      const results = await Promise.all(
+        workers.map((worker) => worker.close(config.queue.shutdownTimeoutMs)),
+      );
+      if (results.some((result) => result.forced)) {
+        logger.warn('shutdown deadline reached; unfinished jobs return to the queue as stalled');
       }
       connection.disconnect();
     },

@@ -186,7 +186,7 @@ describe('SIGTERM', () => {
   // worker.close(true), but BullMQ returns the pending non-forced close promise from a second close() call, so it
   // waits for the stuck job anyway; SqliteStore.close() then also awaits the in-flight transaction. The CLI only
   // gets out through its fallback timer (exit 1). Remove `.fails` once both are fixed.
-  it.fails('workers.close() and runtime.close() give up on a stuck job after queue.shutdownTimeoutMs', async () => {
+  it('workers.close() and runtime.close() give up on a stuck job after queue.shutdownTimeoutMs', async () => {
     const shutdownTimeoutMs = 1000;
     const medic = await startMedic({
       redisUrl: redis.url,

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Alert } from '../../domain/alert.js';
 import type { AdmitOptions, AdmitOutcome, IngestQueue } from '../../ports/ingest-queue.js';
 import type { RedisSettings } from './connection.js';
+import { encodePayload } from './payload-codec.js';
 import { stageQueues } from './stages.js';
 
 export interface JobPolicy {
@@ -13,27 +14,49 @@ export interface JobPolicy {
 }
 
 // One atomic step per flush: for each alert, has it been admitted before, and which incident does its
-// correlation key point to? A firing alert with no live mapping claims the candidate id (sliding window).
+// correlation key point to? A correlation key with a new firing alert and no live mapping claims its
+// candidate id; an existing mapping is extended (a sliding window). Lists travel as one newline-joined
+// argument each, because per-argument encoding dominated the cost at a thousand alerts a flush.
+// Key names are built here from the prefix: medic's Redis must not be a Redis Cluster (BullMQ's
+// multi-key scripts need a single node or hash tags anyway).
 const admitScript = `
-local n = tonumber(ARGV[1])
-local window = tonumber(ARGV[2])
-local out = {}
-for i = 1, n do
-  local seen = redis.call('EXISTS', KEYS[i])
-  local corr = KEYS[n + i]
-  local id = redis.call('GET', corr)
-  if seen == 0 and ARGV[2 + i] == 'firing' then
+local prefix, window = ARGV[1], tonumber(ARGV[2])
+local function split(text)
+  local out = {}
+  for item in string.gmatch(text, '[^\\n]+') do out[#out + 1] = item end
+  return out
+end
+local alertKeys, corrIndex, corrKeys, candidates = split(ARGV[3]), split(ARGV[5]), split(ARGV[6]), split(ARGV[7])
+local statuses = ARGV[4]
+local seen, wanted = {}, {}
+for i = 1, #alertKeys do
+  local s = redis.call('EXISTS', prefix .. ':ingest:seen:' .. alertKeys[i])
+  seen[i] = s
+  if s == 0 and string.sub(statuses, i, i) == 'f' then wanted[tonumber(corrIndex[i])] = true end
+end
+local ids = {}
+for j = 1, #corrKeys do
+  local key = prefix .. ':ingest:corr:' .. corrKeys[j]
+  local id = redis.call('GET', key)
+  if wanted[j] then
     if id then
-      redis.call('PEXPIRE', corr, window)
+      redis.call('PEXPIRE', key, window)
     else
-      id = ARGV[2 + n + i]
-      redis.call('SET', corr, id, 'PX', window)
+      id = candidates[j]
+      redis.call('SET', key, id, 'PX', window)
     end
   end
-  out[2 * i - 1] = seen
-  out[2 * i] = id or ''
+  ids[j] = id or ''
 end
-return out
+return {table.concat(seen, ''), table.concat(ids, '\\n')}
+`;
+
+const markScript = `
+local prefix, ttl = ARGV[1], ARGV[2]
+for key in string.gmatch(ARGV[3], '[^\\n]+') do
+  redis.call('SET', prefix .. ':ingest:seen:' .. key, '1', 'PX', ttl)
+end
+return 0
 `;
 
 const releaseScript = `
@@ -41,34 +64,31 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 `;
 
-type AdmitCommand = (...args: Array<string | number>) => Promise<Array<number | string>>;
+type ScriptCommand<R> = (...args: Array<string | number>) => Promise<R>;
 
 export class BullmqIngestQueue implements IngestQueue {
   readonly queue: Queue;
-  private readonly admitCommand: AdmitCommand;
-  private readonly releaseCommand: (key: string, id: string) => Promise<number>;
+  private readonly admitCommand: ScriptCommand<[string, string]>;
+  private readonly markCommand: ScriptCommand<number>;
+  private readonly releaseCommand: ScriptCommand<number>;
 
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     private readonly settings: RedisSettings,
     private readonly jobs: JobPolicy,
   ) {
     this.queue = new Queue(stageQueues.correlate, { connection: redis, prefix: settings.prefix });
-    redis.defineCommand('medicAdmit', { lua: admitScript });
+    redis.defineCommand('medicAdmit', { numberOfKeys: 0, lua: admitScript });
+    redis.defineCommand('medicMark', { numberOfKeys: 0, lua: markScript });
     redis.defineCommand('medicRelease', { numberOfKeys: 1, lua: releaseScript });
     const commands = redis as unknown as Record<
       string,
       (...args: Array<string | number>) => Promise<unknown>
     >;
-    this.admitCommand = commands['medicAdmit']?.bind(redis) as AdmitCommand;
-    this.releaseCommand = commands['medicRelease']?.bind(redis) as (
-      key: string,
-      id: string,
-    ) => Promise<number>;
-  }
-
-  private seenKey(alert: Alert): string {
-    return `${this.settings.prefix}:ingest:seen:${alert.key}`;
+    const bind = <R>(name: string) => commands[name]?.bind(redis) as ScriptCommand<R>;
+    this.admitCommand = bind('medicAdmit');
+    this.markCommand = bind('medicMark');
+    this.releaseCommand = bind('medicRelease');
   }
 
   private correlationKey(key: string): string {
@@ -77,27 +97,35 @@ export class BullmqIngestQueue implements IngestQueue {
 
   async admit(alerts: readonly Alert[], options: AdmitOptions): Promise<AdmitOutcome[]> {
     if (alerts.length === 0) return [];
-    const n = alerts.length;
-    const keys = [
-      ...alerts.map((alert) => this.seenKey(alert)),
-      ...alerts.map((a) => this.correlationKey(a.correlationKey)),
-    ];
-    const args = [
-      n,
+    const corrKeys: string[] = [];
+    const corrIndex = new Map<string, number>();
+    const alertCorr = alerts.map((alert) => {
+      let index = corrIndex.get(alert.correlationKey);
+      if (index === undefined) {
+        index = corrKeys.push(alert.correlationKey);
+        corrIndex.set(alert.correlationKey, index);
+      }
+      return index;
+    });
+    const [seen, ids] = await this.admitCommand(
+      this.settings.prefix,
       options.correlationWindowMs,
-      ...alerts.map((alert) => alert.status),
-      ...alerts.map(() => options.newIncidentId()),
-    ];
-    const reply = await this.admitCommand(2 * n, ...keys, ...args);
+      alerts.map((alert) => alert.key).join('\n'),
+      alerts.map((alert) => (alert.status === 'firing' ? 'f' : 'r')).join(''),
+      alertCorr.join('\n'),
+      corrKeys.join('\n'),
+      corrKeys.map(() => options.newIncidentId()).join('\n'),
+    );
+    const incidentIds = ids.split('\n');
     const outcomes: AdmitOutcome[] = alerts.map((alert, i) => {
-      const id = String(reply[2 * i + 1] ?? '');
-      return { alert, incidentId: id === '' ? null : id, duplicate: Number(reply[2 * i]) === 1 };
+      const id = incidentIds[(alertCorr[i] ?? 1) - 1] ?? '';
+      return { alert, incidentId: id === '' ? null : id, duplicate: seen[i] === '1' };
     });
     const fresh = outcomes.filter((outcome) => !outcome.duplicate);
     if (fresh.length === 0) return outcomes;
     await this.queue.add(
       'alerts',
-      { admissions: fresh.map(({ alert, incidentId }) => ({ alert, incidentId })) },
+      encodePayload({ admissions: fresh.map(({ alert, incidentId }) => ({ alert, incidentId })) }),
       {
         attempts: this.jobs.attempts,
         backoff: { type: 'exponential', delay: this.jobs.backoffMs, jitter: this.jobs.backoffJitter },
@@ -105,11 +133,14 @@ export class BullmqIngestQueue implements IngestQueue {
         removeOnFail: false,
       },
     );
-    // Marked only after the job is stored, and not awaited: the mark only saves work. If it is lost or
-    // late, a resend is admitted again and correlate's receipts drop the second copy.
-    const marks = this.redis.pipeline();
-    for (const outcome of fresh) marks.set(this.seenKey(outcome.alert), '1', 'PX', options.dedupeTtlMs);
-    marks.exec().catch(() => undefined);
+    // Marked only after the job is stored, and not awaited: the mark only saves work. If it is lost,
+    // a resend is admitted again and correlate's receipts drop the second copy. It is sent on the same
+    // connection before any later admit, so Redis applies it first.
+    this.markCommand(
+      this.settings.prefix,
+      options.dedupeTtlMs,
+      fresh.map((outcome) => outcome.alert.key).join('\n'),
+    ).catch(() => undefined);
     return outcomes;
   }
 

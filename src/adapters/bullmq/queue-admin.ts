@@ -1,6 +1,7 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { RedisSettings } from './connection.js';
+import { decodePayload } from './payload-codec.js';
 import { type Stage, stageQueues } from './stages.js';
 
 export interface FailedJob {
@@ -32,7 +33,7 @@ export class QueueAdmin {
     for (const [stage, queue] of this.queues) {
       const jobs = await queue.getFailed(0, limit - 1);
       for (const job of jobs) {
-        const admissions = (job.data as { admissions?: unknown[] } | undefined)?.admissions;
+        const admissions = decodePayload<{ admissions?: unknown[] } | undefined>(job.data)?.admissions;
         out.push({
           stage,
           id: job.id ?? '?',

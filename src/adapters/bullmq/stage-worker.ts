@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '../../observability/logger.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { RedisSettings } from './connection.js';
+import { decodePayload } from './payload-codec.js';
 import { type Stage, stageQueues } from './stages.js';
 
 export interface StageWorkerOptions<T> {
@@ -29,7 +30,10 @@ export function startStageWorker<T>(options: StageWorkerOptions<T>): StageWorker
     async (job: Job) => {
       const stop = metrics.jobDuration.startTimer({ stage });
       try {
-        await options.process(job.data as T, { id: job.id ?? '?', attempt: job.attemptsMade + 1 });
+        await options.process(decodePayload<T>(job.data), {
+          id: job.id ?? '?',
+          attempt: job.attemptsMade + 1,
+        });
         stop({ outcome: 'ok' });
       } catch (error) {
         stop({ outcome: 'error' });
@@ -59,11 +63,14 @@ export function startStageWorker<T>(options: StageWorkerOptions<T>): StageWorker
       const deadline = new Promise<'deadline'>((resolve) => {
         timer = setTimeout(() => resolve('deadline'), deadlineMs);
       });
-      const outcome = await Promise.race([worker.close().then(() => 'closed' as const), deadline]);
+      const closing = worker.close();
+      const outcome = await Promise.race([closing.then(() => 'closed' as const), deadline]);
       clearTimeout(timer);
       if (outcome === 'deadline') {
-        // Forced: unfinished jobs keep their lock until it expires, then another worker picks them up as stalled.
-        await worker.close(true);
+        // BullMQ hands a second close() the same pending promise, so forcing it does nothing. Instead the
+        // caller drops the connection: lock renewal stops, the lock expires, and another worker takes
+        // the job over as stalled.
+        closing.catch(() => undefined);
         return { forced: true };
       }
       return { forced: false };

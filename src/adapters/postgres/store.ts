@@ -326,7 +326,10 @@ export class PostgresStore implements IncidentStore, AuditLog {
     }
   }
 
-  async close(): Promise<void> {
-    await this.pool.end();
+  /** pool.end() waits for checked-out clients; a stuck transaction must not hold shutdown forever. */
+  async close(graceMs = 1000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.pool.end(), new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+    clearTimeout(timer);
   }
 }

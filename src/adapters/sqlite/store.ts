@@ -359,8 +359,12 @@ export class SqliteStore implements IncidentStore, AuditLog {
     }
   }
 
-  async close(): Promise<void> {
-    await this.queue;
+  /** Waits briefly for a running transaction, then rolls it back; its job is redone by another worker. */
+  async close(graceMs = 1000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.queue, new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+    clearTimeout(timer);
+    if (this.writer.inTransaction) this.writer.exec('ROLLBACK');
     if (this.reader !== this.writer) this.reader.close();
     this.writer.close();
   }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { describeIssues } from '../../domain/alertmanager-payload.js';
+import { formatPath } from '../../domain/alertmanager-payload.js';
 import { ErrorCodes, MedicError } from '../../domain/errors.js';
 import { incidentStates } from '../../domain/incident.js';
 import type { AuditLog } from '../../ports/audit-log.js';
@@ -32,9 +32,9 @@ const listQuery = z.strictObject({
 function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const first = describeIssues(parsed.error.issues)[0];
-  const field = first ? `${where}.${first.field}` : where;
-  throw new MedicError(ErrorCodes.badRequest, `${field}: ${first?.problem ?? 'invalid'}`, { field });
+  const first = parsed.error.issues[0];
+  const field = first ? `${where}.${formatPath(first.path)}` : where;
+  throw new MedicError(ErrorCodes.badRequest, `${field}: ${first?.message ?? 'invalid'}`, { field });
 }
 
 export function incidentRoutes(app: FastifyInstance, deps: IncidentRouteDeps): void {

@@ -1,10 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { type CorrelationLabels, normaliseAlert } from '../../domain/alert.js';
-import {
-  alertmanagerPayloadSchema,
-  describeIssues,
-  type PayloadLimits,
-} from '../../domain/alertmanager-payload.js';
+import { type PayloadLimits, payloadValidator } from '../../domain/alertmanager-payload.js';
 import { ErrorCodes } from '../../domain/errors.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { Ingestor } from '../../pipeline/ingest.js';
@@ -21,7 +17,7 @@ export interface WebhookDeps {
 }
 
 export function webhookRoutes(app: FastifyInstance, deps: WebhookDeps): void {
-  const schema = alertmanagerPayloadSchema(deps.limits);
+  const validate = payloadValidator(deps.limits);
   const authorise = requireBearer(deps.token, 'the Alertmanager webhook');
 
   app.post(
@@ -34,9 +30,9 @@ export function webhookRoutes(app: FastifyInstance, deps: WebhookDeps): void {
     },
     async (request, reply) => {
       const started = performance.now();
-      const parsed = schema.safeParse(request.body);
-      if (!parsed.success) {
-        const problems = describeIssues(parsed.error.issues).slice(0, 20);
+      const parsed = validate(request.body);
+      if (!parsed.ok) {
+        const problems = parsed.problems.slice(0, 20);
         const first = problems[0];
         return reply.code(400).send(
           errorBody(
@@ -50,7 +46,7 @@ export function webhookRoutes(app: FastifyInstance, deps: WebhookDeps): void {
         );
       }
       const receivedAt = new Date();
-      const alerts = parsed.data.alerts.map((alert) => normaliseAlert(alert, receivedAt, deps.labels));
+      const alerts = parsed.payload.alerts.map((alert) => normaliseAlert(alert, receivedAt, deps.labels));
       const result = await deps.ingestor.ingest(alerts);
       const firing = alerts.filter((alert) => alert.status === 'firing').length;
       deps.metrics.alertsReceived.inc({ status: 'firing', outcome: 'accepted' }, firing);
