@@ -12,6 +12,7 @@ const CONNECTIONS = 50;
 const ALERTS_PER_PAYLOAD = 5;
 
 let counter = 0;
+const POD_SUFFIXES = ['x2x7q', 'bk9zt', 'q7nwp', 'm4hvd', 'z8rcl', 'f5gts'];
 function payload(): string {
   const n = counter++;
   const alerts = Array.from({ length: ALERTS_PER_PAYLOAD }, (_, i) => ({
@@ -19,8 +20,9 @@ function payload(): string {
     labels: {
       alertname: i % 2 === 0 ? 'KubePodCrashLooping' : 'KubeContainerWaiting',
       severity: 'warning',
+      // 40 namespaces × 5 workloads: a busy cluster, not one incident per alert.
       namespace: `team-${n % 40}`,
-      pod: `checkout-7d9f8b6c5-${(n * 5 + i).toString(36).padStart(5, 'b')}`,
+      pod: `${['checkout', 'cart', 'search', 'payments', 'ledger'][i]}-7d9f8b6c5-${POD_SUFFIXES[n % POD_SUFFIXES.length]}`,
       container: 'app',
       cluster: 'prod-eu-1',
       job: 'kube-state-metrics',
@@ -106,7 +108,10 @@ async function healthy(url: string, path: string): Promise<void> {
 const redis = await ThrowawayRedis.start();
 const dataDir = mkdtempSync(join(tmpdir(), 'medic-bench-'));
 const config = join(dataDir, 'medic.yaml');
-writeFileSync(config, 'log:\n  level: warn\nserver:\n  host: 127.0.0.1\ningest:\n  maxBacklog: 1000000\n');
+writeFileSync(
+  config,
+  `log:\n  level: warn\nserver:\n  host: 127.0.0.1\ningest:\n  maxBacklog: 1000000\n${process.env['BENCH_INGEST_EXTRA'] ?? ''}`,
+);
 
 const barePort = await freePort();
 const bare = start(['bench/bare-server.ts'], { PORT: String(barePort) });
@@ -114,7 +119,7 @@ const bareUrl = `http://127.0.0.1:${barePort}`;
 await healthy(bareUrl, '/v1/webhooks/alertmanager');
 
 const medicPort = await freePort();
-const medic = start(['src/main/entry.ts', 'serve', '--no-workers'], {
+const medic = start([...(process.env['BENCH_PROFILE'] ? ['--cpu-prof', '--cpu-prof-dir=' + process.env['BENCH_PROFILE']] : []), 'src/main/entry.ts', 'serve', '--no-workers'], {
   PORT: String(medicPort),
   REDIS_URL: redis.url,
   MEDIC_DATA_DIR: dataDir,
@@ -141,8 +146,32 @@ await autocannon({
   headers: { 'content-type': 'application/json' },
 });
 
+async function cpuSeconds(pid: number | undefined): Promise<number> {
+  const { readFileSync } = await import('node:fs');
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+async function redisCpuSeconds(): Promise<number> {
+  const { Redis } = await import('ioredis');
+  const client = new Redis(redis.url);
+  const info = await client.info('cpu');
+  client.disconnect();
+  const value = (name: string) => Number(new RegExp(`${name}:([0-9.]+)`).exec(info)?.[1] ?? 0);
+  return value('used_cpu_user') + value('used_cpu_sys');
+}
+
+const bareCpu0 = await cpuSeconds(bare.pid);
 const baseline = await measure('bare Fastify route', bareUrl);
+const bareCpu = (await cpuSeconds(bare.pid)) - bareCpu0;
+const medicCpu0 = await cpuSeconds(medic.pid);
+const redisCpu0 = await redisCpuSeconds();
 const ingest = await measure('medic webhook (durable in Redis)', medicUrl);
+const medicCpu = (await cpuSeconds(medic.pid)) - medicCpu0;
+const redisCpu = (await redisCpuSeconds()) - redisCpu0;
+const perRequest = (seconds: number, figures: Figures) => ((seconds / (figures.rps * DURATION_S)) * 1e6).toFixed(0);
+console.log(
+  `CPU per request: bare server ${perRequest(bareCpu, baseline)} µs; medic ${perRequest(medicCpu, ingest)} µs + Redis ${perRequest(redisCpu, ingest)} µs`,
+);
 
 const rows = [baseline, ingest].map((f) => ({
   route: f.name,
@@ -170,7 +199,14 @@ console.log(
   )()}`,
 );
 
+if (process.env['BENCH_COMMANDSTATS']) {
+  const { Redis } = await import('ioredis');
+  const client = new Redis(redis.url);
+  console.log(await client.info('commandstats'));
+  client.disconnect();
+}
 bare.kill('SIGTERM');
 medic.kill('SIGTERM');
+await new Promise((resolve) => medic.once('exit', resolve));
 await redis.stop();
 process.exit(ingest.non2xx > 0 || ingest.errors > 0 ? 1 : 0);

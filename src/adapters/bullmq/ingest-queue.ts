@@ -15,24 +15,36 @@ export interface JobPolicy {
 
 // One atomic step per flush: for each alert, has it been admitted before, and which incident does its
 // correlation key point to? A correlation key with a new firing alert and no live mapping claims its
-// candidate id; an existing mapping is extended (a sliding window). Lists travel as one newline-joined
-// argument each, because per-argument encoding dominated the cost at a thousand alerts a flush.
-// Key names are built here from the prefix: medic's Redis must not be a Redis Cluster (BullMQ's
-// multi-key scripts need a single node or hash tags anyway).
+// candidate id; an existing mapping is extended (a sliding window).
+// Admitted alert keys live in Redis sets, one per dedupe period, and an alert counts as seen if it is in
+// the current or the previous period's set. One SMISMEMBER per set replaces a key per alert: at a
+// thousand alerts a flush, per-key commands were most of Redis's time.
+// Lists travel as one newline-joined argument each, because per-argument encoding in the client was
+// the other big cost. Key names are built here from the prefix: medic's Redis must be a single node
+// (BullMQ's multi-key scripts need that or hash tags anyway).
 const admitScript = `
-local prefix, window = ARGV[1], tonumber(ARGV[2])
+local prefix, window, bucket = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local function split(text)
   local out = {}
   for item in string.gmatch(text, '[^\\n]+') do out[#out + 1] = item end
   return out
 end
-local alertKeys, corrIndex, corrKeys, candidates = split(ARGV[3]), split(ARGV[5]), split(ARGV[6]), split(ARGV[7])
-local statuses = ARGV[4]
+local alertKeys, corrIndex, corrKeys, candidates = split(ARGV[4]), split(ARGV[6]), split(ARGV[7]), split(ARGV[8])
+local statuses = ARGV[5]
 local seen, wanted = {}, {}
+for i = 1, #alertKeys do seen[i] = 0 end
+for _, b in ipairs({bucket, bucket - 1}) do
+  local set = prefix .. ':ingest:seen:' .. b
+  for from = 1, #alertKeys, 500 do
+    local to = math.min(from + 499, #alertKeys)
+    local found = redis.call('SMISMEMBER', set, unpack(alertKeys, from, to))
+    for k = 1, #found do
+      if found[k] == 1 then seen[from + k - 1] = 1 end
+    end
+  end
+end
 for i = 1, #alertKeys do
-  local s = redis.call('EXISTS', prefix .. ':ingest:seen:' .. alertKeys[i])
-  seen[i] = s
-  if s == 0 and string.sub(statuses, i, i) == 'f' then wanted[tonumber(corrIndex[i])] = true end
+  if seen[i] == 0 and string.sub(statuses, i, i) == 'f' then wanted[tonumber(corrIndex[i])] = true end
 end
 local ids = {}
 for j = 1, #corrKeys do
@@ -52,10 +64,13 @@ return {table.concat(seen, ''), table.concat(ids, '\\n')}
 `;
 
 const markScript = `
-local prefix, ttl = ARGV[1], ARGV[2]
-for key in string.gmatch(ARGV[3], '[^\\n]+') do
-  redis.call('SET', prefix .. ':ingest:seen:' .. key, '1', 'PX', ttl)
+local set, ttl = ARGV[1], ARGV[2]
+local keys = {}
+for key in string.gmatch(ARGV[3], '[^\\n]+') do keys[#keys + 1] = key end
+for from = 1, #keys, 500 do
+  redis.call('SADD', set, unpack(keys, from, math.min(from + 499, #keys)))
 end
+redis.call('PEXPIRE', set, ttl)
 return 0
 `;
 
@@ -107,9 +122,11 @@ export class BullmqIngestQueue implements IngestQueue {
       }
       return index;
     });
+    const bucket = Math.floor(Date.now() / options.dedupeTtlMs);
     const [seen, ids] = await this.admitCommand(
       this.settings.prefix,
       options.correlationWindowMs,
+      bucket,
       alerts.map((alert) => alert.key).join('\n'),
       alerts.map((alert) => (alert.status === 'firing' ? 'f' : 'r')).join(''),
       alertCorr.join('\n'),
@@ -137,8 +154,8 @@ export class BullmqIngestQueue implements IngestQueue {
     // a resend is admitted again and correlate's receipts drop the second copy. It is sent on the same
     // connection before any later admit, so Redis applies it first.
     this.markCommand(
-      this.settings.prefix,
-      options.dedupeTtlMs,
+      `${this.settings.prefix}:ingest:seen:${bucket}`,
+      2 * options.dedupeTtlMs,
       fresh.map((outcome) => outcome.alert.key).join('\n'),
     ).catch(() => undefined);
     return outcomes;
