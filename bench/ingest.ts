@@ -119,12 +119,20 @@ const bareUrl = `http://127.0.0.1:${barePort}`;
 await healthy(bareUrl, '/v1/webhooks/alertmanager');
 
 const medicPort = await freePort();
-const medic = start([...(process.env['BENCH_PROFILE'] ? ['--cpu-prof', '--cpu-prof-dir=' + process.env['BENCH_PROFILE']] : []), 'src/main/entry.ts', 'serve', '--no-workers'], {
-  PORT: String(medicPort),
-  REDIS_URL: redis.url,
-  MEDIC_DATA_DIR: dataDir,
-  MEDIC_CONFIG: config,
-});
+const medic = start(
+  [
+    ...(process.env['BENCH_PROFILE'] ? ['--cpu-prof', '--cpu-prof-dir=' + process.env['BENCH_PROFILE']] : []),
+    'src/main/entry.ts',
+    'serve',
+    '--no-workers',
+  ],
+  {
+    PORT: String(medicPort),
+    REDIS_URL: redis.url,
+    MEDIC_DATA_DIR: dataDir,
+    MEDIC_CONFIG: config,
+  },
+);
 const medicUrl = `http://127.0.0.1:${medicPort}`;
 await healthy(medicUrl, '/healthz');
 
@@ -168,7 +176,8 @@ const redisCpu0 = await redisCpuSeconds();
 const ingest = await measure('medic webhook (durable in Redis)', medicUrl);
 const medicCpu = (await cpuSeconds(medic.pid)) - medicCpu0;
 const redisCpu = (await redisCpuSeconds()) - redisCpu0;
-const perRequest = (seconds: number, figures: Figures) => ((seconds / (figures.rps * DURATION_S)) * 1e6).toFixed(0);
+const perRequest = (seconds: number, figures: Figures) =>
+  ((seconds / (figures.rps * DURATION_S)) * 1e6).toFixed(0);
 console.log(
   `CPU per request: bare server ${perRequest(bareCpu, baseline)} µs; medic ${perRequest(medicCpu, ingest)} µs + Redis ${perRequest(redisCpu, ingest)} µs`,
 );

@@ -52,6 +52,7 @@ export const configSchema = z.strictObject({
       maxAnnotationValueBytes: positiveInt.default(32768),
       maxBatchAlerts: positiveInt.default(1000),
       maxConcurrentFlushes: positiveInt.default(4),
+      flushDelayMs: z.number().min(0).max(100).default(2),
       maxPendingAlerts: positiveInt.default(50_000),
       maxBacklog: positiveInt.default(10_000),
       backlogRefreshMs: positiveInt.default(250),

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AlertmanagerAlert } from './alertmanager-payload.js';
+import { ErrorCodes, MedicError } from './errors.js';
 import { type WorkloadLabelSets, type WorkloadRef, workloadFromLabels } from './workload.js';
 
 export type AlertStatus = 'firing' | 'resolved';
@@ -34,8 +35,14 @@ export interface CorrelationLabels {
 // Alertmanager sends Go's zero time for a firing alert that has no end yet.
 const ZERO_TIME_PREFIX = '0001-01-01';
 
-function toIso(value: string): string {
-  return new Date(value).toISOString();
+function instant(value: string, field: string): number {
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) {
+    throw new MedicError(ErrorCodes.badRequest, `${field}: "${value.slice(0, 40)}" is not a valid instant`, {
+      field,
+    });
+  }
+  return ms;
 }
 
 function fingerprintOf(labels: Readonly<Record<string, string>>): string {
@@ -46,8 +53,8 @@ function fingerprintOf(labels: Readonly<Record<string, string>>): string {
   return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
 }
 
-export function alertKey(fingerprint: string, startsAt: string, status: AlertStatus): string {
-  return `${fingerprint}.${Date.parse(startsAt).toString(36)}.${status === 'firing' ? 'f' : 'r'}`;
+export function alertKey(fingerprint: string, startsAtMs: number, status: AlertStatus): string {
+  return `${fingerprint}.${startsAtMs.toString(36)}.${status === 'firing' ? 'f' : 'r'}`;
 }
 
 function pick(labels: Readonly<Record<string, string>>, names: readonly string[]): string | null {
@@ -79,23 +86,27 @@ export function normaliseAlert(
   receivedAt: Date,
   labelsConfig: CorrelationLabels,
 ): Alert {
-  const labels = { ...raw.labels };
+  // The payload was parsed for this request alone, so its objects can be kept rather than copied.
+  const labels = raw.labels;
   const fingerprint = raw.fingerprint ?? fingerprintOf(labels);
-  const startsAt = toIso(raw.startsAt);
-  const endsAt = raw.endsAt && !raw.endsAt.startsWith(ZERO_TIME_PREFIX) ? toIso(raw.endsAt) : null;
+  const startsAtMs = instant(raw.startsAt, 'startsAt');
+  const endsAt =
+    raw.endsAt && !raw.endsAt.startsWith(ZERO_TIME_PREFIX)
+      ? new Date(instant(raw.endsAt, 'endsAt')).toISOString()
+      : null;
   const alertname = labels['alertname'] ?? 'unknown';
   const cluster = pick(labels, labelsConfig.cluster) ?? labelsConfig.defaultCluster;
   const workload = workloadFromLabels(labels, labelsConfig.workload);
   const namespace = workload?.kind === 'Node' ? null : pick(labels, labelsConfig.namespace);
   return {
-    key: alertKey(fingerprint, startsAt, raw.status),
+    key: alertKey(fingerprint, startsAtMs, raw.status),
     fingerprint,
     status: raw.status,
     alertname,
     severity: labels['severity'] ?? null,
     labels,
-    annotations: { ...(raw.annotations ?? {}) },
-    startsAt,
+    annotations: raw.annotations ?? {},
+    startsAt: new Date(startsAtMs).toISOString(),
     endsAt,
     generatorURL: raw.generatorURL ?? null,
     receivedAt: receivedAt.toISOString(),

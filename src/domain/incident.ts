@@ -108,6 +108,6 @@ export function stateAfterAlerts(state: IncidentState, firingCount: number): Inc
 }
 
 export function newIncidentId(now: Date, random: () => string): string {
-  const stamp = now.toISOString().slice(0, 10).replaceAll('-', '');
-  return `inc-${stamp}-${random()}`;
+  const day = now.getUTCFullYear() * 10000 + (now.getUTCMonth() + 1) * 100 + now.getUTCDate();
+  return `inc-${day}-${random()}`;
 }

@@ -23,6 +23,7 @@ export async function startServer(runtime: Runtime, options: { withWorkers: bool
     {
       maxBatchAlerts: config.ingest.maxBatchAlerts,
       maxConcurrentFlushes: config.ingest.maxConcurrentFlushes,
+      flushDelayMs: config.ingest.flushDelayMs,
       maxPendingAlerts: config.ingest.maxPendingAlerts,
       maxBacklog: config.ingest.maxBacklog,
       backlogRefreshMs: config.ingest.backlogRefreshMs,

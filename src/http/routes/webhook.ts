@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { type CorrelationLabels, normaliseAlert } from '../../domain/alert.js';
 import { type PayloadLimits, payloadValidator } from '../../domain/alertmanager-payload.js';
-import { ErrorCodes } from '../../domain/errors.js';
+import { ErrorCodes, isMedicError, MedicError } from '../../domain/errors.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { Ingestor } from '../../pipeline/ingest.js';
 import { requireBearer } from '../auth.js';
@@ -46,7 +46,17 @@ export function webhookRoutes(app: FastifyInstance, deps: WebhookDeps): void {
         );
       }
       const receivedAt = new Date();
-      const alerts = parsed.payload.alerts.map((alert) => normaliseAlert(alert, receivedAt, deps.labels));
+      const alerts = parsed.payload.alerts.map((alert, index) => {
+        try {
+          return normaliseAlert(alert, receivedAt, deps.labels);
+        } catch (error) {
+          if (!isMedicError(error)) throw error;
+          const field = `alerts[${index}].${String(error.details['field'])}`;
+          throw new MedicError(ErrorCodes.badRequest, `invalid Alertmanager payload: ${error.message}`, {
+            field,
+          });
+        }
+      });
       const result = await deps.ingestor.ingest(alerts);
       const firing = alerts.filter((alert) => alert.status === 'firing').length;
       deps.metrics.alertsReceived.inc({ status: 'firing', outcome: 'accepted' }, firing);
