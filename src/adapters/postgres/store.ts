@@ -16,13 +16,12 @@ import type {
   IncidentTx,
 } from '../../ports/incident-store.js';
 import { coreSchema } from '../sql/migrations.js';
+import { auditReadQuery, incidentListQuery, incidentPage } from '../sql/queries.js';
 import {
   type AlertRow,
   type AuditRow,
   alertFromRow,
   auditFromRow,
-  decodeCursor,
-  encodeCursor,
   type IncidentRow,
   incidentColumns,
   incidentFromRow,
@@ -226,32 +225,9 @@ export class PostgresStore implements IncidentStore, AuditLog {
   }
 
   async list(query: IncidentQuery): Promise<IncidentPage> {
-    const where: string[] = [];
-    const values: unknown[] = [];
-    const add = (clause: (n: number) => string, ...args: unknown[]) => {
-      where.push(clause(values.length + 1));
-      values.push(...args);
-    };
-    if (query.states && query.states.length > 0) add((n) => `state = ANY($${n}::text[])`, query.states);
-    if (query.since) add((n) => `opened_at >= $${n}`, query.since);
-    if (query.until) add((n) => `opened_at < $${n}`, query.until);
-    if (query.cursor) {
-      const cursor = decodeCursor(query.cursor);
-      add((n) => `(opened_at < $${n} OR (opened_at = $${n} AND id < $${n + 1}))`, cursor.openedAt, cursor.id);
-    }
-    values.push(query.limit + 1);
-    const { rows } = await this.pool.query<IncidentRow>(
-      `SELECT ${incidentColumns} FROM incidents ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY opened_at DESC, id DESC LIMIT $${values.length}`,
-      values,
-    );
-    const items = rows.slice(0, query.limit).map(incidentFromRow);
-    const last = items.at(-1);
-    return {
-      items,
-      nextCursor:
-        rows.length > query.limit && last ? encodeCursor({ openedAt: last.openedAt, id: last.id }) : null,
-    };
+    const { sql, values } = incidentListQuery(query, 'postgres');
+    const { rows } = await this.pool.query<IncidentRow>(sql, values);
+    return incidentPage(rows, query.limit);
   }
 
   async get(id: string): Promise<Incident | null> {
@@ -282,25 +258,8 @@ export class PostgresStore implements IncidentStore, AuditLog {
   }
 
   async read(query: AuditQuery): Promise<AuditEvent[]> {
-    const where: string[] = [];
-    const values: unknown[] = [];
-    if (query.incident) {
-      values.push(query.incident);
-      where.push(`incident = $${values.length}`);
-    }
-    if (query.since) {
-      values.push(query.since);
-      where.push(`at >= $${values.length}`);
-    }
-    if (query.afterSeq !== undefined) {
-      values.push(query.afterSeq);
-      where.push(`seq > $${values.length}`);
-    }
-    values.push(query.limit ?? 1_000_000);
-    const { rows } = await this.pool.query<AuditRow>(
-      `SELECT * FROM audit_events ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq LIMIT $${values.length}`,
-      values,
-    );
+    const { sql, values } = auditReadQuery(query, 'postgres');
+    const { rows } = await this.pool.query<AuditRow>(sql, values);
     return rows.map(auditFromRow);
   }
 

@@ -18,13 +18,12 @@ import type {
   IncidentTx,
 } from '../../ports/incident-store.js';
 import { coreSchema } from '../sql/migrations.js';
+import { auditReadQuery, incidentListQuery, incidentPage } from '../sql/queries.js';
 import {
   type AlertRow,
   type AuditRow,
   alertFromRow,
   auditFromRow,
-  decodeCursor,
-  encodeCursor,
   type IncidentRow,
   incidentColumns,
   incidentFromRow,
@@ -261,35 +260,8 @@ export class SqliteStore implements IncidentStore, AuditLog {
   }
 
   async list(query: IncidentQuery): Promise<IncidentPage> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (query.states && query.states.length > 0) {
-      where.push(`state IN (${placeholders(query.states.length)})`);
-      params.push(...query.states);
-    }
-    if (query.since) {
-      where.push('opened_at >= ?');
-      params.push(query.since);
-    }
-    if (query.until) {
-      where.push('opened_at < ?');
-      params.push(query.until);
-    }
-    if (query.cursor) {
-      const cursor = decodeCursor(query.cursor);
-      where.push('(opened_at < ? OR (opened_at = ? AND id < ?))');
-      params.push(cursor.openedAt, cursor.openedAt, cursor.id);
-    }
-    const sql = `SELECT ${incidentColumns} FROM incidents ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY opened_at DESC, id DESC LIMIT ?`;
-    const rows = this.reader.prepare(sql).all(...params, query.limit + 1) as IncidentRow[];
-    const items = rows.slice(0, query.limit).map(incidentFromRow);
-    const last = items.at(-1);
-    return {
-      items,
-      nextCursor:
-        rows.length > query.limit && last ? encodeCursor({ openedAt: last.openedAt, id: last.id }) : null,
-    };
+    const { sql, values } = incidentListQuery(query, 'sqlite');
+    return incidentPage(this.reader.prepare(sql).all(...values) as IncidentRow[], query.limit);
   }
 
   async get(id: string): Promise<Incident | null> {
@@ -321,23 +293,8 @@ export class SqliteStore implements IncidentStore, AuditLog {
   }
 
   async read(query: AuditQuery): Promise<AuditEvent[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (query.incident) {
-      where.push('incident = ?');
-      params.push(query.incident);
-    }
-    if (query.since) {
-      where.push('at >= ?');
-      params.push(query.since);
-    }
-    if (query.afterSeq !== undefined) {
-      where.push('seq > ?');
-      params.push(query.afterSeq);
-    }
-    const sql = `SELECT * FROM audit_events ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq LIMIT ?`;
-    const rows = this.reader.prepare(sql).all(...params, query.limit ?? 1_000_000) as AuditRow[];
-    return rows.map(auditFromRow);
+    const { sql, values } = auditReadQuery(query, 'sqlite');
+    return (this.reader.prepare(sql).all(...values) as AuditRow[]).map(auditFromRow);
   }
 
   async verify() {
