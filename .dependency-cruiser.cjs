@@ -37,7 +37,7 @@ module.exports = {
     {
       name: 'only-main-imports-adapters',
       severity: 'error',
-      from: { path: '^src/(?!main/|adapters/)' },
+      from: { path: '^src/(?!main/|adapters/|config/)' },
       to: { path: '^src/adapters/' },
     },
     {

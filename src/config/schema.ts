@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { prometheusConfigSchema } from '../adapters/prometheus/catalog.js';
 
 const url = (protocols: readonly string[]) =>
   z
@@ -18,6 +19,32 @@ const workloadLabels = z
     job: z.array(z.string().min(1)).default(['job_name']),
     pod: z.array(z.string().min(1)).default(['pod']),
     node: z.array(z.string().min(1)).default(['node']),
+  })
+  .prefault({});
+
+const perSource = (ms: number) =>
+  z
+    .strictObject({
+      metrics: positiveInt.default(ms),
+      logs: positiveInt.default(ms),
+      traces: positiveInt.default(ms),
+      kubernetes: positiveInt.default(ms),
+    })
+    .prefault({});
+
+const gather = z
+  .strictObject({
+    concurrency: positiveInt.default(8),
+    lookbackMinutes: positiveInt.default(30),
+    baselineMinutes: positiveInt.default(60),
+    stepSeconds: positiveInt.default(60),
+    maxChars: positiveInt.default(24_000),
+    logLines: positiveInt.default(2000),
+    traces: positiveInt.default(50),
+    timeoutMs: perSource(5000),
+    retries: z.number().int().min(0).max(5).default(1),
+    breakAfter: positiveInt.default(5),
+    halfOpenAfterMs: positiveInt.default(30_000),
   })
   .prefault({});
 
@@ -87,7 +114,8 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   // Sources and sinks that later stages use. Validated now, so a typo fails at start-up, not mid-incident.
-  prometheus: z.strictObject({ url: httpUrl.optional() }).prefault({}),
+  prometheus: prometheusConfigSchema.extend({ url: httpUrl.optional() }).prefault({}),
+  gather,
   elasticsearch: z.strictObject({ url: httpUrl.optional(), apiKey: secret.optional() }).prefault({}),
   traces: z.strictObject({ tempoUrl: httpUrl.optional(), jaegerUrl: httpUrl.optional() }).prefault({}),
   kubernetes: z.strictObject({ kubeconfig: z.string().min(1).optional() }).prefault({}),

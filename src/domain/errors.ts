@@ -6,6 +6,7 @@ export const ErrorCodes = {
   payloadTooLarge: 'MEDIC_E_PAYLOAD_TOO_LARGE',
   backpressure: 'MEDIC_E_BACKPRESSURE',
   queueUnavailable: 'MEDIC_E_QUEUE_UNAVAILABLE',
+  upstreamUnavailable: 'MEDIC_E_UPSTREAM_UNAVAILABLE',
   notFound: 'MEDIC_E_NOT_FOUND',
   storage: 'MEDIC_E_STORAGE',
   auditChainBroken: 'MEDIC_E_AUDIT_CHAIN_BROKEN',

@@ -4,6 +4,7 @@ import { QueueAdmin } from '../adapters/bullmq/queue-admin.js';
 import { buildApp } from '../http/app.js';
 import { Ingestor } from '../pipeline/ingest.js';
 import type { Runtime } from './runtime.js';
+import { evidenceSources } from './sources.js';
 import { startWorkers, type Workers } from './workers.js';
 
 export interface Server {
@@ -35,6 +36,7 @@ export async function startServer(runtime: Runtime, options: { withWorkers: bool
   );
   ingestor.start();
   const admin = new QueueAdmin(runtime.redis, runtime.redisSettings);
+  const evidence = evidenceSources(config);
 
   const app = buildApp({
     logger,
@@ -64,8 +66,10 @@ export async function startServer(runtime: Runtime, options: { withWorkers: bool
           },
         },
         { name: runtime.storeKind, required: true, check: () => runtime.store.ping() },
+        // Evidence sources are optional: one that is down degrades gather, it does not stop medic.
+        ...evidence.checks.map((check) => ({ ...check, required: false })),
       ],
-      disabled: [],
+      disabled: evidence.disabled,
       beforeScrape: async () => {
         const byState = await runtime.store.countByState();
         metrics.incidentsByState.reset();

@@ -1,9 +1,12 @@
 import { workerConnection } from '../adapters/bullmq/connection.js';
+import { BullmqStageQueue } from '../adapters/bullmq/stage-queue.js';
 import { type StageWorker, startStageWorker } from '../adapters/bullmq/stage-worker.js';
 import { correlate } from '../pipeline/correlate.js';
+import { runGatherStage } from '../pipeline/gather-stage.js';
 import { systemClock } from '../ports/clock.js';
 import type { AlertAdmission } from '../ports/ingest-queue.js';
 import type { Runtime } from './runtime.js';
+import { evidenceSources, sourceGuards } from './sources.js';
 
 export interface Workers {
   close(): Promise<void>;
@@ -13,6 +16,16 @@ export interface Workers {
 export function startWorkers(runtime: Runtime): Workers {
   const { config, logger, metrics } = runtime;
   const connection = workerConnection(runtime.redisSettings);
+  const stages = new BullmqStageQueue(runtime.redis, runtime.redisSettings, {
+    attempts: config.queue.attempts,
+    backoffMs: config.queue.backoffMs,
+    backoffJitter: config.queue.backoffJitter,
+    keepCompleted: config.queue.keepCompleted,
+  });
+  const { sources, disabled } = evidenceSources(config);
+  for (const source of disabled)
+    logger.info({ source: source.name, reason: source.reason }, 'evidence source disabled');
+  const guards = sourceGuards(config);
   const workers: StageWorker[] = [
     startStageWorker<{ admissions: AlertAdmission[] }>({
       stage: 'correlate',
@@ -29,13 +42,44 @@ export function startWorkers(runtime: Runtime): Workers {
           queue: runtime.ingestQueue,
           clock: systemClock,
           logger,
+          stages,
           onTransition: (_id, to) => metrics.incidentTransitions.inc({ to }),
         });
         for (const type of outcome.auditEvents) metrics.auditEvents.inc({ type });
       },
     }),
+    startStageWorker<{ incidentId: string }>({
+      stage: 'gather',
+      connection,
+      settings: runtime.redisSettings,
+      concurrency: config.gather.concurrency,
+      lockDurationMs: config.queue.lockDurationMs,
+      stalledIntervalMs: config.queue.stalledIntervalMs,
+      logger,
+      metrics,
+      process: async (data) => {
+        await runGatherStage(data.incidentId, {
+          store: runtime.store,
+          sources,
+          guards,
+          settings: config.gather,
+          clock: systemClock,
+          logger,
+          onCollected: (bundle) => {
+            for (const report of bundle.sources) {
+              metrics.gatherSources.inc({ source: report.source, state: report.state });
+              if (report.state !== 'unconfigured')
+                metrics.gatherSourceSeconds.observe({ source: report.source }, report.ms / 1000);
+            }
+            for (const [source, guard] of Object.entries(guards)) {
+              metrics.circuitOpen.set({ source }, guard.state === 'open' ? 1 : 0);
+            }
+          },
+        });
+      },
+    }),
   ];
-  logger.info({ stages: ['correlate'], concurrency: config.queue.concurrency }, 'workers started');
+  logger.info({ stages: ['correlate', 'gather'], concurrency: config.queue.concurrency }, 'workers started');
   return {
     async close() {
       const results = await Promise.all(
@@ -44,6 +88,7 @@ export function startWorkers(runtime: Runtime): Workers {
       if (results.some((result) => result.forced)) {
         logger.warn('shutdown deadline reached; unfinished jobs return to the queue as stalled');
       }
+      await stages.close().catch(() => undefined);
       connection.disconnect();
     },
   };

@@ -55,6 +55,25 @@ export function createMetrics() {
       labelNames: ['to'] as const,
       registers: [registry],
     }),
+    gatherSources: new Counter({
+      name: 'medic_gather_sources_total',
+      help: 'Evidence source results by source and state (ok, unavailable, unconfigured)',
+      labelNames: ['source', 'state'] as const,
+      registers: [registry],
+    }),
+    gatherSourceSeconds: new Histogram({
+      name: 'medic_gather_source_seconds',
+      help: 'Time one evidence source took for one incident, retries included',
+      labelNames: ['source'] as const,
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    circuitOpen: new Gauge({
+      name: 'medic_gather_circuit_open',
+      help: '1 while the circuit breaker of an evidence source is open',
+      labelNames: ['source'] as const,
+      registers: [registry],
+    }),
     auditEvents: new Counter({
       name: 'medic_audit_events_total',
       help: 'Audit events appended by type',

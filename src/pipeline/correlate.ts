@@ -5,12 +5,15 @@ import type { Logger } from '../observability/logger.js';
 import type { Clock } from '../ports/clock.js';
 import type { IncidentStore, IncidentTx } from '../ports/incident-store.js';
 import type { AlertAdmission, IngestQueue } from '../ports/ingest-queue.js';
+import type { StageQueue } from '../ports/stage-queue.js';
 
 export interface CorrelateDeps {
   store: IncidentStore;
   queue: Pick<IngestQueue, 'release'>;
   clock: Clock;
   logger: Logger;
+  /** Where newly opened and reopened incidents go next. */
+  stages?: StageQueue;
   onTransition?: (incidentId: string, to: Incident['state']) => void;
 }
 
@@ -215,6 +218,13 @@ export async function correlate(
     );
     await tx.appendAudit(events, nowDate);
     result.auditEvents = events.map((event) => event.type);
+    // Enqueued before commit: a crash after commit cannot lose the hand-off, and the stage retries
+    // until the commit is visible. The occasion keeps a reopened incident's second gather distinct.
+    if (deps.stages) {
+      for (const id of result.opened) await deps.stages.enqueue('gather', id, 'opened');
+      for (const id of result.reopened)
+        await deps.stages.enqueue('gather', id, `reopened-${nowDate.getTime()}`);
+    }
     return { result, touched };
   });
 

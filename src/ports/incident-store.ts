@@ -1,4 +1,5 @@
 import type { AuditEvent, AuditEventInput } from '../domain/audit.js';
+import type { EvidenceBundle } from '../domain/evidence/bundle.js';
 import type { Incident, IncidentAlert, IncidentState } from '../domain/incident.js';
 
 export interface IncidentQuery {
@@ -35,6 +36,8 @@ export interface IncidentTx {
   upsertAlert(incidentId: string, alert: IncidentAlert): Promise<{ created: boolean }>;
   firingCount(incidentId: string): Promise<number>;
   appendAudit(events: readonly AuditEventInput[], at: Date): Promise<AuditEvent[]>;
+  /** Replaces the incident's evidence bundle. */
+  saveEvidence(incidentId: string, bundle: EvidenceBundle): Promise<void>;
 }
 
 export interface IncidentStore {
@@ -44,6 +47,7 @@ export interface IncidentStore {
   get(id: string): Promise<Incident | null>;
   alerts(incidentId: string): Promise<IncidentAlert[]>;
   countByState(): Promise<Partial<Record<IncidentState, number>>>;
+  evidence(incidentId: string): Promise<EvidenceBundle | null>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

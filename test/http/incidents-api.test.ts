@@ -97,16 +97,26 @@ describe('GET /v1/incidents/:id', () => {
     const body = response.body as {
       incident: { state: string };
       alerts: Array<{ status: string }>;
+      evidence: { sources: Array<{ state: string }> } | null;
       timeline: Array<{ type: string; seq: number; hash: string }>;
     };
     expect(body.incident.state).toBe('resolved');
     expect(body.alerts.map((alert) => alert.status)).toEqual(['resolved']);
-    expect(body.timeline.map((event) => event.type)).toEqual([
+    expect(body.timeline.filter((event) => !event.type.startsWith('evidence.')).map((event) => event.type)).toEqual([
       'incident.opened',
       'alerts.received',
       'alerts.received',
       'incident.resolved',
     ]);
+    // The gather stage ran once: one event per source, then the summary.
+    expect(body.timeline.filter((event) => event.type.startsWith('evidence.')).map((event) => event.type)).toEqual([
+      'evidence.source',
+      'evidence.source',
+      'evidence.source',
+      'evidence.source',
+      'evidence.collected',
+    ]);
+    expect(body.evidence?.sources.map((source) => source.state)).toEqual(['unconfigured', 'unconfigured', 'unconfigured', 'unconfigured']);
     expect(body.timeline.every((event) => /^[0-9a-f]{64}$/.test(event.hash))).toBe(true);
   });
 
@@ -138,6 +148,7 @@ describe('observability', () => {
     expect(body.dependencies.map((d) => [d.name, d.state])).toEqual([
       ['redis', 'ok'],
       ['sqlite', 'ok'],
+      ['prometheus', 'disabled'],
     ]);
   });
 });

@@ -1,6 +1,7 @@
 /** Queue names per pipeline stage; each arrow in the architecture is one of these. */
 export const stageQueues = {
   correlate: 'correlate',
+  gather: 'gather',
 } as const;
 
 export type Stage = keyof typeof stageQueues;

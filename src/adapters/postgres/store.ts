@@ -6,6 +6,7 @@ import {
   sealAuditEvent,
 } from '../../domain/audit.js';
 import { ErrorCodes, MedicError } from '../../domain/errors.js';
+import type { EvidenceBundle } from '../../domain/evidence/bundle.js';
 import type { Incident, IncidentAlert, IncidentState } from '../../domain/incident.js';
 import type { AuditLog, AuditQuery } from '../../ports/audit-log.js';
 import type {
@@ -134,6 +135,14 @@ class PostgresTx implements IncidentTx {
     return Number(rows[0]?.n ?? 0);
   }
 
+  async saveEvidence(incidentId: string, bundle: EvidenceBundle): Promise<void> {
+    await this.client.query(
+      `INSERT INTO incident_evidence (incident_id, collected_at, bundle) VALUES ($1, $2, $3)
+       ON CONFLICT (incident_id) DO UPDATE SET collected_at = EXCLUDED.collected_at, bundle = EXCLUDED.bundle`,
+      [incidentId, bundle.collectedAt, JSON.stringify(bundle)],
+    );
+  }
+
   async appendAudit(events: readonly AuditEventInput[], at: Date): Promise<AuditEvent[]> {
     if (events.length === 0) return [];
     const { rows } = await this.client.query<{ seq: string; hash: string }>(
@@ -251,6 +260,14 @@ export class PostgresStore implements IncidentStore, AuditLog {
       'SELECT state, COUNT(*) AS n FROM incidents GROUP BY state',
     );
     return Object.fromEntries(rows.map((row) => [row.state, Number(row.n)]));
+  }
+
+  async evidence(incidentId: string): Promise<EvidenceBundle | null> {
+    const { rows } = await this.pool.query<{ bundle: string }>(
+      'SELECT bundle FROM incident_evidence WHERE incident_id = $1',
+      [incidentId],
+    );
+    return rows[0] ? (JSON.parse(rows[0].bundle) as EvidenceBundle) : null;
   }
 
   async append(events: readonly AuditEventInput[]): Promise<AuditEvent[]> {

@@ -68,5 +68,16 @@ CREATE INDEX audit_events_incident ON audit_events (incident, seq);
 ${dialect.appendOnly}
 `,
     },
+    {
+      version: 2,
+      name: 'evidence bundles',
+      sql: `
+CREATE TABLE incident_evidence (
+  incident_id TEXT PRIMARY KEY REFERENCES incidents (id),
+  collected_at TEXT NOT NULL,
+  bundle TEXT NOT NULL
+);
+`,
+    },
   ];
 }

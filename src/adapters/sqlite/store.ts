@@ -8,6 +8,7 @@ import {
   verifyAuditChain,
 } from '../../domain/audit.js';
 import { ErrorCodes, MedicError } from '../../domain/errors.js';
+import type { EvidenceBundle } from '../../domain/evidence/bundle.js';
 import type { Incident, IncidentAlert, IncidentState } from '../../domain/incident.js';
 import type { AuditLog, AuditQuery } from '../../ports/audit-log.js';
 import type {
@@ -195,6 +196,15 @@ class SqliteTx implements IncidentTx {
     return row.n;
   }
 
+  async saveEvidence(incidentId: string, bundle: EvidenceBundle): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO incident_evidence (incident_id, collected_at, bundle) VALUES (?, ?, ?)
+         ON CONFLICT (incident_id) DO UPDATE SET collected_at = excluded.collected_at, bundle = excluded.bundle`,
+      )
+      .run(incidentId, bundle.collectedAt, JSON.stringify(bundle));
+  }
+
   async appendAudit(events: readonly AuditEventInput[], at: Date): Promise<AuditEvent[]> {
     if (events.length === 0) return [];
     let last = (this.db.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1').get() ??
@@ -286,6 +296,13 @@ export class SqliteStore implements IncidentStore, AuditLog {
       n: number;
     }>;
     return Object.fromEntries(rows.map((row) => [row.state, row.n]));
+  }
+
+  async evidence(incidentId: string): Promise<EvidenceBundle | null> {
+    const row = this.reader
+      .prepare('SELECT bundle FROM incident_evidence WHERE incident_id = ?')
+      .get(incidentId) as { bundle: string } | undefined;
+    return row ? (JSON.parse(row.bundle) as EvidenceBundle) : null;
   }
 
   async append(events: readonly AuditEventInput[]): Promise<AuditEvent[]> {

@@ -56,7 +56,11 @@ export function incidentRoutes(app: FastifyInstance, deps: IncidentRouteDeps): v
     const { id } = parseOrThrow(z.object({ id: z.string().min(1).max(128) }), request.params, 'params');
     const incident = await deps.store.get(id);
     if (!incident) throw new MedicError(ErrorCodes.notFound, `no incident ${id}`, { field: 'id' });
-    const [alerts, timeline] = await Promise.all([deps.store.alerts(id), deps.audit.read({ incident: id })]);
-    return { incident, alerts, timeline };
+    const [alerts, evidence, timeline] = await Promise.all([
+      deps.store.alerts(id),
+      deps.store.evidence(id),
+      deps.audit.read({ incident: id }),
+    ]);
+    return { incident, alerts, evidence, timeline };
   });
 }

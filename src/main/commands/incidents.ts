@@ -3,6 +3,7 @@ import { ErrorCodes, MedicError } from '../../domain/errors.js';
 import { type IncidentState, incidentStates } from '../../domain/incident.js';
 import type { CommandContext } from './context.js';
 import { printJson, table } from './render.js';
+import { renderEvidence } from './render-evidence.js';
 
 function parseStates(value: string | undefined): IncidentState[] | undefined {
   if (!value) return undefined;
@@ -72,8 +73,12 @@ export function incidentCommands(program: Command, context: CommandContext): voi
       await context.withStore(async (store) => {
         const incident = await store.get(id);
         if (!incident) throw new MedicError(ErrorCodes.notFound, `no incident ${id}`);
-        const [alerts, timeline] = await Promise.all([store.alerts(id), store.read({ incident: id })]);
-        if (options.json) return printJson({ incident, alerts, timeline });
+        const [alerts, evidence, timeline] = await Promise.all([
+          store.alerts(id),
+          store.evidence(id),
+          store.read({ incident: id }),
+        ]);
+        if (options.json) return printJson({ incident, alerts, evidence, timeline });
         const out = process.stdout;
         out.write(`${incident.id}  ${incident.title}\n`);
         out.write(
@@ -91,8 +96,9 @@ export function incidentCommands(program: Command, context: CommandContext): voi
               alert.startsAt,
               alert.fingerprint,
             ]),
-          )}\n\nTimeline\n`,
+          )}\n\n`,
         );
+        out.write(`${evidence ? renderEvidence(evidence) : 'No evidence collected yet.'}\n\nTimeline\n`);
         out.write(
           `${table(
             ['seq', 'at', 'actor', 'event', 'details'],

@@ -1,0 +1,43 @@
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { IncidentStage, StageQueue } from '../../ports/stage-queue.js';
+import type { RedisSettings } from './connection.js';
+import type { JobPolicy } from './ingest-queue.js';
+import { stageQueues } from './stages.js';
+
+/** Incident-stage jobs; the job id makes enqueueing idempotent (BullMQ ignores an add with a known id). */
+export class BullmqStageQueue implements StageQueue {
+  private readonly queues: Map<IncidentStage, Queue>;
+
+  constructor(
+    connection: Redis,
+    settings: RedisSettings,
+    private readonly jobs: JobPolicy,
+  ) {
+    this.queues = new Map([
+      ['gather', new Queue(stageQueues.gather, { connection, prefix: settings.prefix })],
+    ]);
+  }
+
+  async enqueue(stage: IncidentStage, incidentId: string, occasion: string): Promise<void> {
+    const queue = this.queues.get(stage);
+    if (!queue) throw new Error(`no queue for stage ${stage}`);
+    // Job ids may not contain ':' and may not be all digits.
+    const jobId = `${stage}-${incidentId}-${occasion}`.replaceAll(':', '_');
+    await queue.add(
+      stage,
+      { incidentId },
+      {
+        jobId,
+        attempts: this.jobs.attempts,
+        backoff: { type: 'exponential', delay: this.jobs.backoffMs, jitter: this.jobs.backoffJitter },
+        removeOnComplete: { count: this.jobs.keepCompleted },
+        removeOnFail: false,
+      },
+    );
+  }
+
+  async close(): Promise<void> {
+    for (const queue of this.queues.values()) await queue.close();
+  }
+}

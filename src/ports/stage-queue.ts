@@ -1,0 +1,10 @@
+/** Hand-off to the stages after correlate; each job names one incident. */
+export type IncidentStage = 'gather';
+
+export interface StageQueue {
+  /**
+   * Idempotent per (stage, incident, occasion): enqueueing the same occasion twice runs the stage
+   * once, so a retried job may enqueue freely.
+   */
+  enqueue(stage: IncidentStage, incidentId: string, occasion: string): Promise<void>;
+}

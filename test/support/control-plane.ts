@@ -1,0 +1,377 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, waitFor } from './ports.js';
+
+/**
+ * An envtest-style Kubernetes control plane for tests: a real etcd and kube-apiserver (and optionally
+ * kube-controller-manager) built from source by scripts/build-kube.sh, on free loopback ports, with a
+ * throwaway data directory. No kubelet, so Pods never run; Deployments become ReplicaSets and Pods
+ * objects when the controllers are started.
+ */
+
+/** Must match scripts/build-kube.sh. */
+export const KUBE_VERSION = '1.37.2';
+
+const BINARIES = ['etcd', 'kube-apiserver', 'kube-controller-manager'] as const;
+
+/** Where the binaries are: MEDIC_KUBE_BIN, else ${MEDIC_CACHE:-~/.cache/medic}/kube/<version>/bin. */
+export function kubeBinDir(): string {
+  const override = process.env['MEDIC_KUBE_BIN'];
+  if (override) return override;
+  const cache = process.env['MEDIC_CACHE'] ?? join(homedir(), '.cache', 'medic');
+  return join(cache, 'kube', KUBE_VERSION, 'bin');
+}
+
+/** True when etcd, kube-apiserver and kube-controller-manager are built (see scripts/build-kube.sh). */
+export function controlPlaneAvailable(): boolean {
+  const dir = kubeBinDir();
+  return BINARIES.every((name) => existsSync(join(dir, name)));
+}
+
+/** A reason to print when skipping, e.g. `it.skipIf(!controlPlaneAvailable())`. */
+export function controlPlaneSkipReason(): string {
+  return `kube binaries not found in ${kubeBinDir()} (run: bash scripts/build-kube.sh, or set MEDIC_KUBE_BIN)`;
+}
+
+export interface ApiResponse {
+  status: number;
+  body: unknown;
+}
+
+export interface ControlPlane {
+  /** A kubeconfig (admin token, CA data) for @kubernetes/client-node's loadFromString or kubectl. */
+  kubeconfigYaml: string;
+  /** https://127.0.0.1:<port> */
+  url: string;
+  /** Bearer token of a user in group system:masters. */
+  token: string;
+  /** PEM bundle that verifies the apiserver's self-signed serving certificate. */
+  caPem: string;
+  /**
+   * A JSON request to the API as admin. (Node's global fetch cannot be given a custom CA without the
+   * undici package, so this uses node:https with `caPem`.)
+   */
+  request(method: string, path: string, body?: unknown, contentType?: string): Promise<ApiResponse>;
+  /** Log files of etcd, kube-apiserver and kube-controller-manager, for debugging a failed test. */
+  logs: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export interface ControlPlaneOptions {
+  /** Also start kube-controller-manager. */
+  withControllers?: boolean;
+  /** Controllers to run when withControllers is set. */
+  controllers?: string[];
+  /** Extra kube-apiserver flags. */
+  apiServerFlags?: string[];
+  /** How long to wait for /readyz. */
+  startTimeoutMs?: number;
+}
+
+const DEFAULT_CONTROLLERS = [
+  'deployment',
+  'replicaset',
+  'statefulset',
+  'daemonset',
+  'job',
+  'cronjob',
+  'namespace',
+  'garbage-collector',
+  'serviceaccount',
+  'serviceaccount-token',
+];
+
+interface Proc {
+  name: string;
+  child: ChildProcess;
+  log: string;
+  exited: Promise<number | null>;
+  exitCode: number | null | undefined;
+}
+
+const live = new Set<ChildProcess>();
+let exitHookInstalled = false;
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const child of live) child.kill('SIGKILL');
+  });
+}
+
+function start(name: string, bin: string, args: string[], dir: string): Proc {
+  installExitHook();
+  const log = join(dir, `${name}.log`);
+  const fd = openSync(log, 'a');
+  const child = spawn(bin, args, { stdio: ['ignore', fd, fd], cwd: dir });
+  closeSync(fd);
+  live.add(child);
+  const proc: Proc = {
+    name,
+    child,
+    log,
+    exitCode: undefined,
+    exited: new Promise((resolve) => {
+      child.on('exit', (code, signal) => {
+        live.delete(child);
+        proc.exitCode = code ?? (signal ? -1 : null);
+        resolve(code);
+      });
+      child.on('error', () => {
+        live.delete(child);
+        proc.exitCode = -1;
+        resolve(-1);
+      });
+    }),
+  };
+  return proc;
+}
+
+function tail(file: string, lines = 30): string {
+  try {
+    return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+function assertRunning(proc: Proc): void {
+  if (proc.exitCode !== undefined) {
+    throw new Error(`${proc.name} exited (code ${proc.exitCode}); last log lines:\n${tail(proc.log)}`);
+  }
+}
+
+async function stopProc(proc: Proc, timeoutMs = 10_000): Promise<void> {
+  if (proc.exitCode !== undefined) return;
+  proc.child.kill('SIGTERM');
+  const timer = setTimeout(() => proc.child.kill('SIGKILL'), timeoutMs);
+  await proc.exited;
+  clearTimeout(timer);
+}
+
+function httpsJson(
+  url: string,
+  options: { method?: string; token?: string; ca?: string; body?: unknown; contentType?: string },
+): Promise<ApiResponse> {
+  return new Promise((resolve, reject) => {
+    const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (options.token) headers['authorization'] = `Bearer ${options.token}`;
+    if (payload !== undefined) {
+      headers['content-type'] = options.contentType ?? 'application/json';
+      headers['content-length'] = String(Buffer.byteLength(payload));
+    }
+    const req = httpsRequest(
+      url,
+      {
+        method: options.method ?? 'GET',
+        headers,
+        ...(options.ca ? { ca: options.ca } : { rejectUnauthorized: false }),
+        timeout: 10_000,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let body: unknown = text;
+          try {
+            body = JSON.parse(text);
+          } catch {
+            // not JSON (e.g. /readyz says "ok")
+          }
+          resolve({ status: res.statusCode ?? 0, body });
+        });
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`timeout: ${url}`)));
+    req.on('error', reject);
+    if (payload !== undefined) req.write(payload);
+    req.end();
+  });
+}
+
+function kubeconfig(url: string, caPem: string, token: string): string {
+  const ca = Buffer.from(caPem).toString('base64');
+  return [
+    'apiVersion: v1',
+    'kind: Config',
+    'clusters:',
+    '- name: medic-test',
+    '  cluster:',
+    `    server: ${url}`,
+    `    certificate-authority-data: ${ca}`,
+    'users:',
+    '- name: admin',
+    '  user:',
+    `    token: ${token}`,
+    'contexts:',
+    '- name: medic-test',
+    '  context:',
+    '    cluster: medic-test',
+    '    user: admin',
+    '    namespace: default',
+    'current-context: medic-test',
+    '',
+  ].join('\n');
+}
+
+export async function startControlPlane(options: ControlPlaneOptions = {}): Promise<ControlPlane> {
+  if (!controlPlaneAvailable()) throw new Error(controlPlaneSkipReason());
+  const bin = kubeBinDir();
+  const dir = mkdtempSync(join(tmpdir(), 'medic-kube-'));
+  const timeout = options.startTimeoutMs ?? 90_000;
+  const procs: Proc[] = [];
+
+  const stop = async (): Promise<void> => {
+    for (const proc of [...procs].reverse()) await stopProc(proc);
+    rmSync(dir, { recursive: true, force: true });
+  };
+
+  try {
+    // --- etcd
+    const [etcdClient, etcdPeer] = [await freePort(), await freePort()];
+    const etcdUrl = `http://127.0.0.1:${etcdClient}`;
+    const etcd = start(
+      'etcd',
+      join(bin, 'etcd'),
+      [
+        '--name=medic-test',
+        `--data-dir=${join(dir, 'etcd')}`,
+        `--listen-client-urls=${etcdUrl}`,
+        `--advertise-client-urls=${etcdUrl}`,
+        `--listen-peer-urls=http://127.0.0.1:${etcdPeer}`,
+        `--initial-advertise-peer-urls=http://127.0.0.1:${etcdPeer}`,
+        `--initial-cluster=medic-test=http://127.0.0.1:${etcdPeer}`,
+        '--unsafe-no-fsync=true',
+        '--log-level=warn',
+      ],
+      dir,
+    );
+    procs.push(etcd);
+    await waitFor(
+      'etcd /health',
+      async () => {
+        assertRunning(etcd);
+        const res = await fetch(`${etcdUrl}/health`);
+        return res.ok;
+      },
+      timeout,
+    );
+
+    // --- credentials
+    const token = randomBytes(24).toString('hex');
+    writeFileSync(join(dir, 'tokens.csv'), `${token},admin,admin-uid,"system:masters"\n`, { mode: 0o600 });
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
+    const saKey = join(dir, 'sa.key');
+    const saPub = join(dir, 'sa.pub');
+    writeFileSync(saKey, privateKey, { mode: 0o600 });
+    writeFileSync(saPub, publicKey);
+
+    // --- kube-apiserver (serving cert: self-signed CA + cert generated by the apiserver in --cert-dir)
+    const port = await freePort();
+    const url = `https://127.0.0.1:${port}`;
+    const certDir = join(dir, 'certs');
+    const apiserver = start(
+      'kube-apiserver',
+      join(bin, 'kube-apiserver'),
+      [
+        `--etcd-servers=${etcdUrl}`,
+        `--etcd-prefix=/registry`,
+        '--advertise-address=127.0.0.1',
+        '--bind-address=127.0.0.1',
+        `--secure-port=${port}`,
+        `--cert-dir=${certDir}`,
+        '--service-cluster-ip-range=10.0.0.0/24',
+        '--allow-privileged=true',
+        `--service-account-issuer=${url}/`,
+        `--service-account-key-file=${saPub}`,
+        `--service-account-signing-key-file=${saKey}`,
+        `--token-auth-file=${join(dir, 'tokens.csv')}`,
+        '--authorization-mode=RBAC',
+        '--disable-admission-plugins=ServiceAccount',
+        '--endpoint-reconciler-type=none',
+        '--v=1',
+        ...(options.apiServerFlags ?? []),
+      ],
+      dir,
+    );
+    procs.push(apiserver);
+    await waitFor(
+      'kube-apiserver /readyz',
+      async () => {
+        assertRunning(apiserver);
+        const res = await httpsJson(`${url}/readyz`, { token });
+        return res.status === 200;
+      },
+      timeout,
+    );
+    const caPem = readFileSync(join(certDir, 'apiserver.crt'), 'utf8');
+    const kubeconfigYaml = kubeconfig(url, caPem, token);
+
+    // --- kube-controller-manager
+    if (options.withControllers) {
+      const kubeconfigFile = join(dir, 'kubeconfig.yaml');
+      writeFileSync(kubeconfigFile, kubeconfigYaml, { mode: 0o600 });
+      writeFileSync(join(dir, 'ca.crt'), caPem);
+      const kcmPort = await freePort();
+      const kcm = start(
+        'kube-controller-manager',
+        join(bin, 'kube-controller-manager'),
+        [
+          `--kubeconfig=${kubeconfigFile}`,
+          `--authentication-kubeconfig=${kubeconfigFile}`,
+          `--authorization-kubeconfig=${kubeconfigFile}`,
+          '--leader-elect=false',
+          '--bind-address=127.0.0.1',
+          `--secure-port=${kcmPort}`,
+          `--cert-dir=${join(dir, 'kcm-certs')}`,
+          `--controllers=${(options.controllers ?? DEFAULT_CONTROLLERS).join(',')}`,
+          `--service-account-private-key-file=${saKey}`,
+          `--root-ca-file=${join(dir, 'ca.crt')}`,
+          '--v=1',
+        ],
+        dir,
+      );
+      procs.push(kcm);
+      await waitFor(
+        'kube-controller-manager /healthz',
+        async () => {
+          assertRunning(kcm);
+          const res = await httpsJson(`https://127.0.0.1:${kcmPort}/healthz`, {});
+          return res.status === 200;
+        },
+        timeout,
+      );
+    }
+
+    return {
+      kubeconfigYaml,
+      url,
+      token,
+      caPem,
+      logs: Object.fromEntries(procs.map((p) => [p.name, p.log])),
+      request: (method, path, body, contentType) =>
+        httpsJson(`${url}${path}`, {
+          method,
+          token,
+          ca: caPem,
+          body,
+          ...(contentType ? { contentType } : {}),
+        }),
+      stop,
+    };
+  } catch (error) {
+    const logs = procs.map((p) => `--- ${p.name} (${p.log})\n${tail(p.log, 15)}`).join('\n');
+    await stop().catch(() => undefined);
+    throw new Error(`${(error as Error).message}\n${logs}`);
+  }
+}

@@ -1,0 +1,132 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, waitFor } from './ports.js';
+
+/**
+ * A real Jaeger all-in-one (collector + query, in-memory storage) built from source by
+ * scripts/build-jaeger.sh, on free loopback ports.
+ */
+
+/** Must match scripts/build-jaeger.sh. */
+export const JAEGER_VERSION = '1.76';
+
+/** The binary: MEDIC_JAEGER_BIN (a file), else ${MEDIC_CACHE:-~/.cache/medic}/jaeger/<version>/bin/. */
+export function jaegerBinary(): string {
+  const override = process.env['MEDIC_JAEGER_BIN'];
+  if (override) return override;
+  const cache = process.env['MEDIC_CACHE'] ?? join(homedir(), '.cache', 'medic');
+  return join(cache, 'jaeger', JAEGER_VERSION, 'bin', 'jaeger-all-in-one');
+}
+
+export function jaegerAvailable(): boolean {
+  return existsSync(jaegerBinary());
+}
+
+export function jaegerSkipReason(): string {
+  return `jaeger binary not found at ${jaegerBinary()} (run: bash scripts/build-jaeger.sh, or set MEDIC_JAEGER_BIN)`;
+}
+
+export interface Jaeger {
+  /** OTLP/HTTP receiver base URL (the :4318 equivalent); POST traces to `${otlpHttpUrl}/v1/traces`. */
+  otlpHttpUrl: string;
+  /** OTLP/gRPC receiver address host:port (the :4317 equivalent). */
+  otlpGrpcAddress: string;
+  /** Query service base URL (the :16686 equivalent): `${queryUrl}/api/traces?service=…`. */
+  queryUrl: string;
+  /** Admin/health URL (the :14269 equivalent). */
+  adminUrl: string;
+  log: string;
+  stop(): Promise<void>;
+}
+
+let live: ChildProcess | undefined;
+
+export async function startJaeger(options: { startTimeoutMs?: number } = {}): Promise<Jaeger> {
+  if (!jaegerAvailable()) throw new Error(jaegerSkipReason());
+  const dir = mkdtempSync(join(tmpdir(), 'medic-jaeger-'));
+  const log = join(dir, 'jaeger.log');
+  const [otlpHttp, otlpGrpc, query, queryGrpc, admin, collectorHttp, collectorGrpc] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
+  const fd = openSync(log, 'a');
+  const child = spawn(
+    jaegerBinary(),
+    [
+      '--collector.otlp.enabled=true',
+      `--collector.otlp.http.host-port=127.0.0.1:${otlpHttp}`,
+      `--collector.otlp.grpc.host-port=127.0.0.1:${otlpGrpc}`,
+      `--collector.http-server.host-port=127.0.0.1:${collectorHttp}`,
+      `--collector.grpc-server.host-port=127.0.0.1:${collectorGrpc}`,
+      `--query.http-server.host-port=127.0.0.1:${query}`,
+      `--query.grpc-server.host-port=127.0.0.1:${queryGrpc}`,
+      `--admin.http.host-port=127.0.0.1:${admin}`,
+      '--memory.max-traces=100000',
+      '--log-level=warn',
+    ],
+    { stdio: ['ignore', fd, fd], cwd: dir, env: { ...process.env, SPAN_STORAGE_TYPE: 'memory' } },
+  );
+  closeSync(fd);
+  live = child;
+  process.once('exit', () => live?.kill('SIGKILL'));
+  let exitCode: number | null | undefined;
+  const exited = new Promise<void>((resolve) => {
+    child.on('exit', (code) => {
+      exitCode = code;
+      resolve();
+    });
+    child.on('error', () => {
+      exitCode = -1;
+      resolve();
+    });
+  });
+
+  const stop = async (): Promise<void> => {
+    if (exitCode === undefined) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    if (live === child) live = undefined;
+    rmSync(dir, { recursive: true, force: true });
+  };
+
+  const adminUrl = `http://127.0.0.1:${admin}`;
+  const queryUrl = `http://127.0.0.1:${query}`;
+  try {
+    await waitFor(
+      'jaeger to be ready',
+      async () => {
+        if (exitCode !== undefined) {
+          throw new Error(`jaeger exited (code ${exitCode}):\n${readFileSync(log, 'utf8').slice(-3000)}`);
+        }
+        const health = await fetch(`${adminUrl}/`);
+        if (!health.ok) return false;
+        const services = await fetch(`${queryUrl}/api/services`);
+        return services.ok;
+      },
+      options.startTimeoutMs ?? 30_000,
+    );
+  } catch (error) {
+    const tailText = existsSync(log) ? readFileSync(log, 'utf8').slice(-3000) : '';
+    await stop();
+    throw new Error(`${(error as Error).message}\n${tailText}`);
+  }
+
+  return {
+    otlpHttpUrl: `http://127.0.0.1:${otlpHttp}`,
+    otlpGrpcAddress: `127.0.0.1:${otlpGrpc}`,
+    queryUrl,
+    adminUrl,
+    log,
+    stop,
+  };
+}
