@@ -121,7 +121,7 @@ await healthy(bareUrl, '/v1/webhooks/alertmanager');
 const medicPort = await freePort();
 const medic = start(
   [
-    ...(process.env['BENCH_PROFILE'] ? ['--cpu-prof', '--cpu-prof-dir=' + process.env['BENCH_PROFILE']] : []),
+    ...(process.env['BENCH_PROFILE'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_PROFILE']}`] : []),
     'src/main/entry.ts',
     'serve',
     '--no-workers',
