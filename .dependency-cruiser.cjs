@@ -30,9 +30,9 @@ module.exports = {
       name: 'adapters-implement-ports',
       severity: 'error',
       comment:
-        'an adapter may not reach into pipeline, http, main or another adapter (adapters/sql is shared SQL plumbing)',
+        'an adapter may not reach into pipeline, http, main or another adapter (adapters/sql and adapters/otel are shared plumbing)',
       from: { path: '^src/adapters/([^/]+)/' },
-      to: { path: '^src/(pipeline|http|main|runner|policy|evals)/|^src/adapters/(?!$1/|sql/)' },
+      to: { path: '^src/(pipeline|http|main|runner|policy|evals)/|^src/adapters/(?!$1/|sql/|otel/)' },
     },
     {
       name: 'only-main-imports-adapters',

@@ -1,5 +1,8 @@
 import { z } from 'zod';
+import { elasticsearchConfigSchema } from '../adapters/elasticsearch/config.js';
+import { jaegerConfigSchema } from '../adapters/jaeger/source.js';
 import { prometheusConfigSchema } from '../adapters/prometheus/catalog.js';
+import { tempoConfigSchema } from '../adapters/tempo/source.js';
 
 const url = (protocols: readonly string[]) =>
   z
@@ -116,8 +119,15 @@ export const configSchema = z.strictObject({
   // Sources and sinks that later stages use. Validated now, so a typo fails at start-up, not mid-incident.
   prometheus: prometheusConfigSchema.extend({ url: httpUrl.optional() }).prefault({}),
   gather,
-  elasticsearch: z.strictObject({ url: httpUrl.optional(), apiKey: secret.optional() }).prefault({}),
-  traces: z.strictObject({ tempoUrl: httpUrl.optional(), jaegerUrl: httpUrl.optional() }).prefault({}),
+  elasticsearch: elasticsearchConfigSchema.extend({ url: httpUrl.optional() }).prefault({}),
+  traces: z
+    .strictObject({
+      tempoUrl: httpUrl.optional(),
+      jaegerUrl: httpUrl.optional(),
+      tempo: tempoConfigSchema.omit({ url: true }).prefault({}),
+      jaeger: jaegerConfigSchema.omit({ url: true }).prefault({}),
+    })
+    .prefault({}),
   kubernetes: z.strictObject({ kubeconfig: z.string().min(1).optional() }).prefault({}),
   qdrant: z.strictObject({ url: httpUrl.optional(), apiKey: secret.optional() }).prefault({}),
   slack: z

@@ -25,7 +25,9 @@ class PrometheusLike {
       this.requests += 1;
       if (this.mode === 'slow') return; // never answers; the client's timeout must fire
       if (this.mode === 'garbage') {
-        response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"success","data":{"resultType":');
+        response
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end('{"status":"success","data":{"resultType":');
         return;
       }
       if (this.mode === 'error') {
@@ -37,8 +39,23 @@ class PrometheusLike {
         status: 'success',
         data: {
           resultType: 'matrix',
-          result: new URL(request.url ?? '/', this.url).searchParams.get('query')?.includes('container_memory_working_set_bytes')
-            ? [{ metric: { namespace: 'shop', pod: 'checkout-7d9f8b6c5-x2x7q', container: 'app' }, values: [[now - 60, '1000'], [now, '2000']] }]
+          result: new URL(request.url ?? '/', this.url).searchParams
+            .get('query')
+            ?.includes('container_memory_working_set_bytes')
+            ? [
+                {
+                  metric: {
+                    medic_signal: 'memory_working_set_bytes',
+                    namespace: 'shop',
+                    pod: 'checkout-7d9f8b6c5-x2x7q',
+                    container: 'app',
+                  },
+                  values: [
+                    [now - 60, '1000'],
+                    [now, '2000'],
+                  ],
+                },
+              ]
             : [],
         },
       };
@@ -85,7 +102,12 @@ const settings: GatherSettings = {
 function guards(breakAfter = 100, halfOpenAfterMs = 60_000) {
   const guard = (source: 'metrics' | 'logs' | 'traces' | 'kubernetes') =>
     new SourceGuard(source, { timeoutMs: 300, retries: 1, breakAfter, halfOpenAfterMs });
-  return { metrics: guard('metrics'), logs: guard('logs'), traces: guard('traces'), kubernetes: guard('kubernetes') };
+  return {
+    metrics: guard('metrics'),
+    logs: guard('logs'),
+    traces: guard('traces'),
+    kubernetes: guard('kubernetes'),
+  };
 }
 
 let prometheus: PrometheusLike;
@@ -103,10 +125,17 @@ afterAll(async () => {
 describe('gather degrades, never fails', () => {
   it('collects from a healthy source', async () => {
     prometheus.mode = 'ok';
-    const bundle = await gatherEvidence(incident, alerts, { sources: { metrics: source }, guards: guards(), settings, now: new Date() });
+    const bundle = await gatherEvidence(incident, alerts, {
+      sources: { metrics: source },
+      guards: guards(),
+      settings,
+      now: new Date(),
+    });
     expect(bundle.sources.find((s) => s.source === 'metrics')).toMatchObject({ state: 'ok', reason: null });
     expect(bundle.signals.find((s) => s.signal === 'memory_working_set_bytes')?.last).toBe(2000);
-    expect(bundle.sources.filter((s) => s.source !== 'metrics').every((s) => s.state === 'unconfigured')).toBe(true);
+    expect(
+      bundle.sources.filter((s) => s.source !== 'metrics').every((s) => s.state === 'unconfigured'),
+    ).toBe(true);
   });
 
   it.each([
@@ -115,7 +144,12 @@ describe('gather degrades, never fails', () => {
     ['answering 503', 'error', /503|unavailable/i],
   ] as const)('marks a source %s as unavailable and goes on', async (_name, mode, reason) => {
     prometheus.mode = mode;
-    const bundle = await gatherEvidence(incident, alerts, { sources: { metrics: source }, guards: guards(), settings, now: new Date() });
+    const bundle = await gatherEvidence(incident, alerts, {
+      sources: { metrics: source },
+      guards: guards(),
+      settings,
+      now: new Date(),
+    });
     const metrics = bundle.sources.find((s) => s.source === 'metrics');
     expect(metrics?.state).toBe('unavailable');
     expect(metrics?.reason).toMatch(reason);
@@ -124,25 +158,49 @@ describe('gather degrades, never fails', () => {
 
   it('marks a source that is down as unavailable', async () => {
     const down = new PrometheusSource({ url: `http://127.0.0.1:${await freePort()}`, timeoutMs: 2000 });
-    const bundle = await gatherEvidence(incident, alerts, { sources: { metrics: down }, guards: guards(), settings, now: new Date() });
+    const bundle = await gatherEvidence(incident, alerts, {
+      sources: { metrics: down },
+      guards: guards(),
+      settings,
+      now: new Date(),
+    });
     expect(bundle.sources.find((s) => s.source === 'metrics')).toMatchObject({ state: 'unavailable' });
-    expect(bundle.sources.find((s) => s.source === 'metrics')?.reason).toMatch(/ECONNREFUSED|refused|fetch failed/i);
+    expect(bundle.sources.find((s) => s.source === 'metrics')?.reason).toMatch(
+      /ECONNREFUSED|refused|fetch failed/i,
+    );
   });
 
   it('opens the circuit after repeated failures, stops calling, and closes it again once the source recovers', async () => {
     const shared = guards(2, 400);
     prometheus.mode = 'error';
-    await gatherEvidence(incident, alerts, { sources: { metrics: source }, guards: shared, settings, now: new Date() });
+    await gatherEvidence(incident, alerts, {
+      sources: { metrics: source },
+      guards: shared,
+      settings,
+      now: new Date(),
+    });
     expect(shared.metrics.state).toBe('open');
 
     const before = prometheus.requests;
-    const refused = await gatherEvidence(incident, alerts, { sources: { metrics: source }, guards: shared, settings, now: new Date() });
-    expect(refused.sources.find((s) => s.source === 'metrics')?.reason).toBe('circuit open after repeated failures');
+    const refused = await gatherEvidence(incident, alerts, {
+      sources: { metrics: source },
+      guards: shared,
+      settings,
+      now: new Date(),
+    });
+    expect(refused.sources.find((s) => s.source === 'metrics')?.reason).toBe(
+      'circuit open after repeated failures',
+    );
     expect(prometheus.requests).toBe(before);
 
     prometheus.mode = 'ok';
     await new Promise((resolve) => setTimeout(resolve, 450));
-    const recovered = await gatherEvidence(incident, alerts, { sources: { metrics: source }, guards: shared, settings, now: new Date() });
+    const recovered = await gatherEvidence(incident, alerts, {
+      sources: { metrics: source },
+      guards: shared,
+      settings,
+      now: new Date(),
+    });
     expect(recovered.sources.find((s) => s.source === 'metrics')?.state).toBe('ok');
     expect(shared.metrics.state).toBe('closed');
   });

@@ -102,21 +102,25 @@ describe('GET /v1/incidents/:id', () => {
     };
     expect(body.incident.state).toBe('resolved');
     expect(body.alerts.map((alert) => alert.status)).toEqual(['resolved']);
-    expect(body.timeline.filter((event) => !event.type.startsWith('evidence.')).map((event) => event.type)).toEqual([
-      'incident.opened',
-      'alerts.received',
-      'alerts.received',
-      'incident.resolved',
-    ]);
+    expect(
+      body.timeline.filter((event) => !event.type.startsWith('evidence.')).map((event) => event.type),
+    ).toEqual(['incident.opened', 'alerts.received', 'alerts.received', 'incident.resolved']);
     // The gather stage ran once: one event per source, then the summary.
-    expect(body.timeline.filter((event) => event.type.startsWith('evidence.')).map((event) => event.type)).toEqual([
+    expect(
+      body.timeline.filter((event) => event.type.startsWith('evidence.')).map((event) => event.type),
+    ).toEqual([
       'evidence.source',
       'evidence.source',
       'evidence.source',
       'evidence.source',
       'evidence.collected',
     ]);
-    expect(body.evidence?.sources.map((source) => source.state)).toEqual(['unconfigured', 'unconfigured', 'unconfigured', 'unconfigured']);
+    expect(body.evidence?.sources.map((source) => source.state)).toEqual([
+      'unconfigured',
+      'unconfigured',
+      'unconfigured',
+      'unconfigured',
+    ]);
     expect(body.timeline.every((event) => /^[0-9a-f]{64}$/.test(event.hash))).toBe(true);
   });
 
@@ -145,10 +149,13 @@ describe('observability', () => {
     const response = await medic.get('/readyz');
     expect(response.status).toBe(200);
     const body = response.body as { dependencies: Array<{ name: string; state: string }> };
-    expect(body.dependencies.map((d) => [d.name, d.state])).toEqual([
-      ['redis', 'ok'],
-      ['sqlite', 'ok'],
-      ['prometheus', 'disabled'],
-    ]);
+    const states = Object.fromEntries(body.dependencies.map((d) => [d.name, d.state]));
+    expect(states).toMatchObject({
+      redis: 'ok',
+      sqlite: 'ok',
+      prometheus: 'disabled',
+      elasticsearch: 'disabled',
+      traces: 'disabled',
+    });
   });
 });

@@ -120,10 +120,11 @@ describe.each(['before', 'after'])('a worker killed mid-job (%s its writes)', (p
     expect(alerts.map((alert) => alert.labels['pod']).sort()).toEqual([...pods].sort());
 
     // Correlate's events exactly once; the gather stage adds its own evidence events after them.
-    const correlateOnly = (events: Array<{ actor: string }>) => events.filter((event) => event.actor === 'medic/correlate');
-    const timeline = correlateOnly(await medic.runtime.store.read({ incident: incidentId as string })) as Awaited<
-      ReturnType<typeof medic.runtime.store.read>
-    >;
+    const correlateOnly = (events: Array<{ actor: string }>) =>
+      events.filter((event) => event.actor === 'medic/correlate');
+    const timeline = correlateOnly(
+      await medic.runtime.store.read({ incident: incidentId as string }),
+    ) as Awaited<ReturnType<typeof medic.runtime.store.read>>;
     expect(timeline.map((event) => event.type)).toEqual(['incident.opened', 'alerts.received']);
     expect(timeline[1]?.data).toMatchObject({ count: pods.length, firing: pods.length });
     const all = await medic.runtime.store.read({});
