@@ -199,7 +199,10 @@ describe('Elasticsearch LogSource', () => {
   it('rejects a connection failure as unavailable (no server on the port)', async () => {
     const source = new ElasticsearchLogSource({ url: 'http://127.0.0.1:1', timeoutMs: 2000 });
     const failure = await source.search({ ...window, limit: 5 }).catch((error: unknown) => error);
-    expect(failure).toMatchObject({ name: 'ElasticsearchUnavailableError', code: 'MEDIC_E_UPSTREAM_UNAVAILABLE' });
+    expect(failure).toMatchObject({
+      name: 'ElasticsearchUnavailableError',
+      code: 'MEDIC_E_UPSTREAM_UNAVAILABLE',
+    });
     expect((failure as Error).message).toMatch(/is unreachable/);
     await source.close();
   });

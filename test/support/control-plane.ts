@@ -4,7 +4,7 @@ import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, wri
 import { request as httpsRequest } from 'node:https';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, waitFor } from './ports.js';
+import { freePort } from './ports.js';
 
 /**
  * An envtest-style Kubernetes control plane for tests: a real etcd and kube-apiserver (and optionally
@@ -72,17 +72,18 @@ export interface ControlPlaneOptions {
   startTimeoutMs?: number;
 }
 
+/** Names as kube-controller-manager --help lists them (1.37 takes the short forms for some only). */
 const DEFAULT_CONTROLLERS = [
-  'deployment',
-  'replicaset',
-  'statefulset',
-  'daemonset',
-  'job',
-  'cronjob',
-  'namespace',
-  'garbage-collector',
-  'serviceaccount',
-  'serviceaccount-token',
+  'deployment-controller',
+  'replicaset-controller',
+  'statefulset-controller',
+  'daemonset-controller',
+  'job-controller',
+  'cronjob-controller',
+  'namespace-controller',
+  'garbage-collector-controller',
+  'serviceaccount-controller',
+  'serviceaccount-token-controller',
 ];
 
 interface Proc {
@@ -139,10 +140,22 @@ function tail(file: string, lines = 30): string {
   }
 }
 
-function assertRunning(proc: Proc): void {
-  if (proc.exitCode !== undefined) {
-    throw new Error(`${proc.name} exited (code ${proc.exitCode}); last log lines:\n${tail(proc.log)}`);
+/** Polls `probe` until it is true; fails at once (not at the timeout) when `proc` exits. */
+async function waitReady(proc: Proc, what: string, probe: () => Promise<boolean>, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== undefined) {
+      throw new Error(`${proc.name} exited (code ${proc.exitCode}); last log lines:\n${tail(proc.log)}`);
+    }
+    try {
+      if (await probe()) return;
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  throw new Error(`timed out waiting for ${what}${lastError ? `: ${(lastError as Error).message}` : ''}`);
 }
 
 async function stopProc(proc: Proc, timeoutMs = 10_000): Promise<void> {
@@ -253,10 +266,10 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       dir,
     );
     procs.push(etcd);
-    await waitFor(
+    await waitReady(
+      etcd,
       'etcd /health',
       async () => {
-        assertRunning(etcd);
         const res = await fetch(`${etcdUrl}/health`);
         return res.ok;
       },
@@ -305,10 +318,10 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       dir,
     );
     procs.push(apiserver);
-    await waitFor(
+    await waitReady(
+      apiserver,
       'kube-apiserver /readyz',
       async () => {
-        assertRunning(apiserver);
         const res = await httpsJson(`${url}/readyz`, { token });
         return res.status === 200;
       },
@@ -342,10 +355,10 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
         dir,
       );
       procs.push(kcm);
-      await waitFor(
+      await waitReady(
+        kcm,
         'kube-controller-manager /healthz',
         async () => {
-          assertRunning(kcm);
           const res = await httpsJson(`https://127.0.0.1:${kcmPort}/healthz`, {});
           return res.status === 200;
         },

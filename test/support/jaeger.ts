@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, waitFor } from './ports.js';
+import { freePort } from './ports.js';
 
 /**
  * A real Jaeger all-in-one (collector + query, in-memory storage) built from source by
@@ -71,7 +71,19 @@ export async function startJaeger(options: { startTimeoutMs?: number } = {}): Pr
       '--memory.max-traces=100000',
       '--log-level=warn',
     ],
-    { stdio: ['ignore', fd, fd], cwd: dir, env: { ...process.env, SPAN_STORAGE_TYPE: 'memory' } },
+    {
+      stdio: ['ignore', fd, fd],
+      cwd: dir,
+      env: {
+        ...process.env,
+        SPAN_STORAGE_TYPE: 'memory',
+        // Jaeger traces itself to 127.0.0.1:4317 by default, and a failing flush holds up shutdown
+        // for 10 s: sample nothing, and point the exporter at its own receiver all the same.
+        OTEL_TRACES_SAMPLER: 'always_off',
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${otlpGrpc}`,
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `http://127.0.0.1:${otlpGrpc}`,
+      },
+    },
   );
   closeSync(fd);
   live = child;
@@ -102,19 +114,23 @@ export async function startJaeger(options: { startTimeoutMs?: number } = {}): Pr
   const adminUrl = `http://127.0.0.1:${admin}`;
   const queryUrl = `http://127.0.0.1:${query}`;
   try {
-    await waitFor(
-      'jaeger to be ready',
-      async () => {
-        if (exitCode !== undefined) {
-          throw new Error(`jaeger exited (code ${exitCode}):\n${readFileSync(log, 'utf8').slice(-3000)}`);
-        }
+    const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
+    let ready = false;
+    let lastError: unknown;
+    while (!ready && Date.now() < deadline) {
+      // Fail at once, not at the timeout, when the process exits.
+      if (exitCode !== undefined) throw new Error(`jaeger exited (code ${exitCode})`);
+      try {
         const health = await fetch(`${adminUrl}/`);
-        if (!health.ok) return false;
-        const services = await fetch(`${queryUrl}/api/services`);
-        return services.ok;
-      },
-      options.startTimeoutMs ?? 30_000,
-    );
+        ready = health.ok && (await fetch(`${queryUrl}/api/services`)).ok;
+      } catch (error) {
+        lastError = error;
+      }
+      if (!ready) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    if (!ready) {
+      throw new Error(`timed out waiting for jaeger${lastError ? `: ${(lastError as Error).message}` : ''}`);
+    }
   } catch (error) {
     const tailText = existsSync(log) ? readFileSync(log, 'utf8').slice(-3000) : '';
     await stop();
