@@ -39,6 +39,7 @@ let kube: Awaited<ReturnType<typeof startKubeReplayServer>>;
 let store: SqliteStore;
 let bundle: EvidenceBundle;
 let incidentId = '';
+let dataDir = '';
 
 beforeAll(async () => {
   world = await loadWorld(join(import.meta.dirname, '../fixtures/worlds/oom-checkout'));
@@ -55,7 +56,8 @@ beforeAll(async () => {
   }));
   world.logs.push(...leaky);
   kube = await startKubeReplayServer(world.kubernetes);
-  store = new SqliteStore(join(mkdtempSync(join(tmpdir(), 'medic-gather-')), 'medic.db'));
+  dataDir = mkdtempSync(join(tmpdir(), 'medic-gather-'));
+  store = new SqliteStore(join(dataDir, 'medic.db'));
   const payload = world.alert as AlertmanagerPayload;
   const labels = correlationLabels(loadConfig({ env: {}, file: '/dev/null' }));
   const alerts = payload.alerts.map((alert) => ({
@@ -156,5 +158,24 @@ describe('gather over a recorded world, through the real Kubernetes client', () 
       expect(audit).not.toContain(secret);
     }
     expect(stored).toMatch(/REDACTED/);
+  });
+
+  it('renders the evidence readably in `medic incidents show`', async () => {
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['bin/medic.js', 'incidents', 'show', incidentId],
+      {
+        cwd: join(import.meta.dirname, '../..'),
+        env: { PATH: process.env['PATH'] ?? '', MEDIC_DATA_DIR: dataDir },
+      },
+    );
+    expect(stdout).toMatch(/Evidence \(collected/);
+    expect(stdout).toMatch(/Sources: metrics ok.*logs ok.*traces ok.*kubernetes ok/);
+    expect(stdout).toMatch(/Restarts[\s\S]*OOMKilled[\s\S]*137/);
+    expect(stdout).toMatch(/memory_working_set_bytes/);
+    expect(stdout).toMatch(/Log patterns \(\d+ matching lines\)/);
+    for (const secret of SECRETS) expect(stdout).not.toContain(secret);
   });
 });
