@@ -1,20 +1,35 @@
 import { readFileSync } from 'node:fs';
-import { ApiException, CoreV1Api, KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
-import { describe, it } from 'vitest';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { afterAll, describe, it } from 'vitest';
 import { stringify } from 'yaml';
 import { createClusterReader } from '../../src/adapters/kubernetes/reader.js';
 import type { KubeObject } from '../../src/domain/evidence/telemetry.js';
+import {
+  type ControlPlane,
+  controlPlaneAvailable,
+  controlPlaneSkipReason,
+  startControlPlane,
+} from '../support/control-plane.js';
 import { type ClusterHandle, clusterReaderContract, contractNamespace } from './cluster-reader-contract.js';
+import { loadIntoCluster } from './load-objects.js';
 
 /**
- * The contract against a real control plane. Set MEDIC_TEST_KUBECONFIG to an admin kubeconfig for a
- * bare API server (kube-apiserver + etcd, no scheduler or controller-manager, as envtest runs it):
- * controllers would add ReplicaSets and events of their own. The harness creates the contract's
+ * The contract against a real control plane: a throwaway etcd + kube-apiserver (envtest-style, built
+ * by scripts/build-kube.sh), or the bare API server an admin kubeconfig in MEDIC_TEST_KUBECONFIG points
+ * at (no scheduler or controller-manager: controllers would add ReplicaSets and events of their own). The harness creates the contract's
  * objects (409 AlreadyExists is fine, so a rerun reuses them; nothing is deleted, because without a
  * namespace controller a deleted namespace stays Terminating), a ServiceAccount that RBAC lets read
  * only `contractNamespace` and nodes, and hands the reader a kubeconfig with that account's token.
  */
 const adminKubeconfig = process.env['MEDIC_TEST_KUBECONFIG'];
+let plane: ControlPlane | undefined;
+
+/** MEDIC_TEST_KUBECONFIG when set; otherwise a throwaway etcd + kube-apiserver from scripts/build-kube.sh. */
+async function adminKubeconfigYaml(): Promise<string> {
+  if (adminKubeconfig) return readFileSync(adminKubeconfig, 'utf8');
+  plane ??= await startControlPlane();
+  return plane.kubeconfigYaml;
+}
 
 const serviceAccount = 'medic-contract-reader';
 const readRules = [
@@ -60,18 +75,6 @@ function rbacObjects(): KubeObject[] {
   ];
 }
 
-async function createAll(kc: KubeConfig, objects: readonly KubeObject[]): Promise<void> {
-  const client = KubernetesObjectApi.makeApiClient(kc);
-  for (const object of objects) {
-    const { status: _status, ...spec } = object;
-    try {
-      await client.create(spec as unknown as Parameters<typeof client.create>[0]);
-    } catch (error) {
-      if (!(error instanceof ApiException && error.code === 409)) throw error;
-    }
-  }
-}
-
 /** A kubeconfig for the same cluster that authenticates as the contract's ServiceAccount. */
 async function restrictedKubeconfig(kc: KubeConfig): Promise<string> {
   const core = kc.makeApiClient(CoreV1Api);
@@ -102,23 +105,22 @@ async function restrictedKubeconfig(kc: KubeConfig): Promise<string> {
   });
 }
 
-if (adminKubeconfig) {
+if (adminKubeconfig || controlPlaneAvailable()) {
+  afterAll(async () => {
+    await plane?.stop();
+  });
   clusterReaderContract('real control plane through @kubernetes/client-node', {
-    preservesStatus: false,
+    preservesStatus: true,
     async start(objects): Promise<ClusterHandle> {
       const kc = new KubeConfig();
-      kc.loadFromString(readFileSync(adminKubeconfig, 'utf8'));
-      const [namespaces, rest] = [
-        objects.filter((o) => o.kind === 'Namespace'),
-        objects.filter((o) => o.kind !== 'Namespace'),
-      ];
-      await createAll(kc, [...namespaces, ...rbacObjects(), ...rest]);
+      kc.loadFromString(await adminKubeconfigYaml());
+      await loadIntoCluster(kc, [...rbacObjects(), ...objects]);
       const reader = createClusterReader({ kubeconfigYaml: await restrictedKubeconfig(kc) });
       return { reader, close: async () => {} };
     },
   });
 } else {
-  describe.skip('ClusterReader contract: real control plane (set MEDIC_TEST_KUBECONFIG)', () => {
-    it('needs an admin kubeconfig', () => {});
+  describe.skip(`ClusterReader contract: real control plane (${controlPlaneSkipReason()}; or set MEDIC_TEST_KUBECONFIG)`, () => {
+    it('needs a control plane', () => {});
   });
 }
