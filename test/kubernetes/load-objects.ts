@@ -58,13 +58,11 @@ const statusWriters: Record<string, { model: string; write: StatusWriter }> = {
   HorizontalPodAutoscaler: {
     model: 'V2HorizontalPodAutoscaler',
     write: (kc, o, body) =>
-      kc
-        .makeApiClient(AutoscalingV2Api)
-        .replaceNamespacedHorizontalPodAutoscalerStatus({
-          name: o.metadata.name,
-          namespace: ns(o),
-          body: body as never,
-        }),
+      kc.makeApiClient(AutoscalingV2Api).replaceNamespacedHorizontalPodAutoscalerStatus({
+        name: o.metadata.name,
+        namespace: ns(o),
+        body: body as never,
+      }),
   },
 };
 
