@@ -72,9 +72,14 @@ for (let i = 0; i < 5; i += 1) {
   await run(i);
   single = Math.min(single, performance.now() - t);
 }
-const t = performance.now();
-const bundles = await Promise.all(Array.from({ length: INCIDENTS }, (_, i) => run(i)));
-const batch = performance.now() - t;
+async function batchOnce(): Promise<{ ms: number; bundles: Awaited<ReturnType<typeof run>>[] }> {
+  const t = performance.now();
+  const bundles = await Promise.all(Array.from({ length: INCIDENTS }, (_, i) => run(i)));
+  return { ms: performance.now() - t, bundles };
+}
+// The first batch also opens a connection per concurrent request; a long-running worker keeps them.
+const cold = await batchOnce();
+const { ms: batch, bundles } = await batchOnce();
 const unavailable = bundles.filter((b) => b.sources.some((s) => s.state === 'unavailable')).length;
 prometheus.close();
 
@@ -83,15 +88,21 @@ console.log(
 );
 console.log(`  one incident: ${single.toFixed(0)} ms`);
 console.log(
-  `  ${INCIDENTS} incidents concurrently: ${batch.toFixed(0)} ms (${unavailable} with a source unavailable)`,
+  `  ${INCIDENTS} incidents concurrently, connections warm: ${batch.toFixed(0)} ms (${unavailable} unavailable)`,
 );
-console.log(`  ratio batch/one: ${(batch / single).toFixed(2)} (target ≤ 3)`);
+console.log(
+  `  ${INCIDENTS} incidents concurrently, first batch (opening connections): ${cold.ms.toFixed(0)} ms`,
+);
+console.log(
+  `  ratio batch/one: ${(batch / single).toFixed(2)} warm, ${(cold.ms / single).toFixed(2)} cold (target ≤ 3)`,
+);
 
+if (process.env['BENCH_SKIP_MINING']) process.exit(0);
 const mining = await benchLogMining();
 console.log('log pattern mining, 100k lines:');
 console.log(
   `  ${Math.round(mining.linesPerSecond).toLocaleString()} lines/s, ${mining.patterns} patterns (target ≥ 100,000 lines/s)`,
 );
 console.log(
-  `  baseline (lower-case + split): ${Math.round(mining.baselineLinesPerSecond).toLocaleString()} lines/s; mining costs ${(1 / mining.ratio).toFixed(1)}× baseline`,
+  `  baseline (lower-case + split): ${Math.round(mining.baselineLinesPerSecond).toLocaleString()} lines/s; mining takes ${mining.ratio.toFixed(1)}× the baseline's time per line`,
 );
