@@ -88,42 +88,84 @@ const DEFAULT_CONTROLLERS = [
 
 interface Proc {
   name: string;
-  child: ChildProcess;
+  child: Guarded;
   log: string;
   exited: Promise<number | null>;
   exitCode: number | null | undefined;
 }
 
-const live = new Set<ChildProcess>();
+/**
+ * The binary runs under a tiny /bin/sh watchdog, in its own process group: a test worker that is
+ * killed outright (a vitest timeout, ^C) cannot leave etcd or an apiserver running, since the watchdog
+ * kills the binary once the worker's pid is gone. `signal` goes to the whole group; the watchdog
+ * ignores SIGTERM and exits when the binary does, with its exit code.
+ */
+const WATCHDOG = [
+  'parent=$1; shift',
+  'trap : TERM INT',
+  '"$@" & child=$!',
+  'while kill -0 "$parent" 2>/dev/null && kill -0 "$child" 2>/dev/null; do sleep 1; done',
+  'kill -0 "$parent" 2>/dev/null || kill -KILL "$child" 2>/dev/null',
+  'wait "$child"',
+].join('\n');
+
+export interface Guarded {
+  process: ChildProcess;
+  signal(signal: NodeJS.Signals): void;
+}
+
+const live = new Set<Guarded>();
 let exitHookInstalled = false;
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const child of live) child.kill('SIGKILL');
+
+/** Spawns `bin` with stdout and stderr appended to `logFile`; see WATCHDOG. */
+export function spawnGuarded(
+  bin: string,
+  args: string[],
+  options: { cwd: string; logFile: string; env?: NodeJS.ProcessEnv },
+): Guarded {
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.on('exit', () => {
+      for (const guarded of live) guarded.signal('SIGKILL');
+    });
+  }
+  const fd = openSync(options.logFile, 'a');
+  const child = spawn('/bin/sh', ['-c', WATCHDOG, 'watchdog', String(process.pid), bin, ...args], {
+    stdio: ['ignore', fd, fd],
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    detached: true,
   });
+  closeSync(fd);
+  const guarded: Guarded = {
+    process: child,
+    signal(sig) {
+      try {
+        if (child.pid) process.kill(-child.pid, sig);
+      } catch {
+        // already gone
+      }
+    },
+  };
+  live.add(guarded);
+  child.on('exit', () => live.delete(guarded));
+  return guarded;
 }
 
 function start(name: string, bin: string, args: string[], dir: string): Proc {
-  installExitHook();
   const log = join(dir, `${name}.log`);
-  const fd = openSync(log, 'a');
-  const child = spawn(bin, args, { stdio: ['ignore', fd, fd], cwd: dir });
-  closeSync(fd);
-  live.add(child);
+  const child = spawnGuarded(bin, args, { cwd: dir, logFile: log });
   const proc: Proc = {
     name,
     child,
     log,
     exitCode: undefined,
     exited: new Promise((resolve) => {
-      child.on('exit', (code, signal) => {
-        live.delete(child);
+      child.process.on('exit', (code, signal) => {
         proc.exitCode = code ?? (signal ? -1 : null);
         resolve(code);
       });
-      child.on('error', () => {
-        live.delete(child);
+      child.process.on('error', () => {
         proc.exitCode = -1;
         resolve(-1);
       });
@@ -160,8 +202,8 @@ async function waitReady(proc: Proc, what: string, probe: () => Promise<boolean>
 
 async function stopProc(proc: Proc, timeoutMs = 10_000): Promise<void> {
   if (proc.exitCode !== undefined) return;
-  proc.child.kill('SIGTERM');
-  const timer = setTimeout(() => proc.child.kill('SIGKILL'), timeoutMs);
+  proc.child.signal('SIGTERM');
+  const timer = setTimeout(() => proc.child.signal('SIGKILL'), timeoutMs);
   await proc.exited;
   clearTimeout(timer);
 }

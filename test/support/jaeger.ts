@@ -1,7 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnGuarded } from './control-plane.js';
 import { freePort } from './ports.js';
 
 /**
@@ -41,8 +41,6 @@ export interface Jaeger {
   stop(): Promise<void>;
 }
 
-let live: ChildProcess | undefined;
-
 export async function startJaeger(options: { startTimeoutMs?: number } = {}): Promise<Jaeger> {
   if (!jaegerAvailable()) throw new Error(jaegerSkipReason());
   const dir = mkdtempSync(join(tmpdir(), 'medic-jaeger-'));
@@ -56,8 +54,7 @@ export async function startJaeger(options: { startTimeoutMs?: number } = {}): Pr
     await freePort(),
     await freePort(),
   ];
-  const fd = openSync(log, 'a');
-  const child = spawn(
+  const child = spawnGuarded(
     jaegerBinary(),
     [
       '--collector.otlp.enabled=true',
@@ -72,8 +69,8 @@ export async function startJaeger(options: { startTimeoutMs?: number } = {}): Pr
       '--log-level=warn',
     ],
     {
-      stdio: ['ignore', fd, fd],
       cwd: dir,
+      logFile: log,
       env: {
         ...process.env,
         SPAN_STORAGE_TYPE: 'memory',
@@ -85,16 +82,13 @@ export async function startJaeger(options: { startTimeoutMs?: number } = {}): Pr
       },
     },
   );
-  closeSync(fd);
-  live = child;
-  process.once('exit', () => live?.kill('SIGKILL'));
   let exitCode: number | null | undefined;
   const exited = new Promise<void>((resolve) => {
-    child.on('exit', (code) => {
+    child.process.on('exit', (code) => {
       exitCode = code;
       resolve();
     });
-    child.on('error', () => {
+    child.process.on('error', () => {
       exitCode = -1;
       resolve();
     });
@@ -102,12 +96,11 @@ export async function startJaeger(options: { startTimeoutMs?: number } = {}): Pr
 
   const stop = async (): Promise<void> => {
     if (exitCode === undefined) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      child.signal('SIGTERM');
+      const timer = setTimeout(() => child.signal('SIGKILL'), 10_000);
       await exited;
       clearTimeout(timer);
     }
-    if (live === child) live = undefined;
     rmSync(dir, { recursive: true, force: true });
   };
 
