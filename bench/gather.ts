@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { PrometheusSource } from '../src/adapters/prometheus/source.js';
 import type { Incident } from '../src/domain/incident.js';
 import { type EvidenceSources, type GatherSettings, gatherEvidence } from '../src/pipeline/gather.js';
-import { SourceGuard } from '../src/pipeline/source-guard.js';
+import { createSourceGuards } from '../src/pipeline/source-guard.js';
 import { freePort } from '../test/support/ports.js';
 import { benchLogMining } from './log-mining.js';
 
@@ -50,14 +50,12 @@ const settings: GatherSettings = {
   traces: 50,
   timeoutMs: { metrics: 10_000, logs: 10_000, traces: 10_000, kubernetes: 10_000 },
 };
-const guard = (source: 'metrics' | 'logs' | 'traces' | 'kubernetes') =>
-  new SourceGuard(source, { timeoutMs: 10_000, retries: 0, breakAfter: 1000, halfOpenAfterMs: 1000 });
-const guards = {
-  metrics: guard('metrics'),
-  logs: guard('logs'),
-  traces: guard('traces'),
-  kubernetes: guard('kubernetes'),
-};
+const guards = createSourceGuards({
+  timeoutMs: settings.timeoutMs,
+  retries: 0,
+  breakAfter: 1000,
+  halfOpenAfterMs: 1000,
+});
 
 const prometheus = await delayedPrometheus();
 const sources: EvidenceSources = {

@@ -9,7 +9,7 @@ import { createTempoTraceSource } from '../adapters/tempo/source.js';
 import type { MedicConfig } from '../config/schema.js';
 import type { SourceName } from '../domain/evidence/bundle.js';
 import type { EvidenceSources } from '../pipeline/gather.js';
-import { SourceGuard } from '../pipeline/source-guard.js';
+import { createSourceGuards, type SourceGuard } from '../pipeline/source-guard.js';
 
 export interface SourceSetup {
   sources: EvidenceSources;
@@ -89,15 +89,6 @@ export function evidenceSources(config: MedicConfig): SourceSetup {
   return setup;
 }
 
-/** One guard per source for the life of the process, so circuit state carries across incidents. */
 export function sourceGuards(config: MedicConfig): Record<SourceName, SourceGuard> {
-  const { timeoutMs, retries, breakAfter, halfOpenAfterMs } = config.gather;
-  const guard = (source: SourceName) =>
-    new SourceGuard(source, { timeoutMs: timeoutMs[source], retries, breakAfter, halfOpenAfterMs });
-  return {
-    metrics: guard('metrics'),
-    logs: guard('logs'),
-    traces: guard('traces'),
-    kubernetes: guard('kubernetes'),
-  };
+  return createSourceGuards(config.gather);
 }

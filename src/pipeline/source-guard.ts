@@ -76,3 +76,17 @@ export function unavailableReason(error: unknown, timeoutMs: number): string {
   const message = error instanceof Error ? error.message : String(error);
   return message.split('\n')[0]?.slice(0, 200) ?? 'failed';
 }
+
+/** One guard per source, for the life of the process, so circuit state carries across incidents. */
+export function createSourceGuards(
+  settings: Omit<GuardSettings, 'timeoutMs'> & { timeoutMs: Record<SourceName, number> },
+): Record<SourceName, SourceGuard> {
+  const guard = (source: SourceName) =>
+    new SourceGuard(source, { ...settings, timeoutMs: settings.timeoutMs[source] });
+  return {
+    metrics: guard('metrics'),
+    logs: guard('logs'),
+    traces: guard('traces'),
+    kubernetes: guard('kubernetes'),
+  };
+}

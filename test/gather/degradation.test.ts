@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrometheusSource } from '../../src/adapters/prometheus/source.js';
 import type { Incident, IncidentAlert } from '../../src/domain/incident.js';
 import { type GatherSettings, gatherEvidence } from '../../src/pipeline/gather.js';
-import { SourceGuard } from '../../src/pipeline/source-guard.js';
+import { createSourceGuards } from '../../src/pipeline/source-guard.js';
 import { freePort } from '../support/ports.js';
 
 type Mode = 'ok' | 'slow' | 'garbage' | 'error';
@@ -100,14 +100,7 @@ const settings: GatherSettings = {
 };
 
 function guards(breakAfter = 100, halfOpenAfterMs = 60_000) {
-  const guard = (source: 'metrics' | 'logs' | 'traces' | 'kubernetes') =>
-    new SourceGuard(source, { timeoutMs: 300, retries: 1, breakAfter, halfOpenAfterMs });
-  return {
-    metrics: guard('metrics'),
-    logs: guard('logs'),
-    traces: guard('traces'),
-    kubernetes: guard('kubernetes'),
-  };
+  return createSourceGuards({ timeoutMs: settings.timeoutMs, retries: 1, breakAfter, halfOpenAfterMs });
 }
 
 let prometheus: PrometheusLike;

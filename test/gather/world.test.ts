@@ -15,7 +15,7 @@ import { createLogger } from '../../src/observability/logger.js';
 import { correlate } from '../../src/pipeline/correlate.js';
 import type { EvidenceSources, GatherSettings } from '../../src/pipeline/gather.js';
 import { runGatherStage } from '../../src/pipeline/gather-stage.js';
-import { SourceGuard } from '../../src/pipeline/source-guard.js';
+import { createSourceGuards } from '../../src/pipeline/source-guard.js';
 
 const SECRETS = [
   'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjaGVja291dCJ9.c2lnbmF0dXJlLXNpZ25hdHVyZQ',
@@ -68,8 +68,6 @@ beforeAll(async () => {
   const logger = createLogger('silent');
   await correlate(alerts, { store, queue: { release: async () => {} }, clock, logger });
   incidentId = 'inc-world-1';
-  const guard = (source: 'metrics' | 'logs' | 'traces' | 'kubernetes') =>
-    new SourceGuard(source, { timeoutMs: 5000, retries: 0, breakAfter: 5, halfOpenAfterMs: 1000 });
   const sources: EvidenceSources = {
     ...replaySources(world),
     cluster: createClusterReader({ kubeconfigYaml: kube.kubeconfigYaml }),
@@ -77,12 +75,12 @@ beforeAll(async () => {
   bundle = await runGatherStage(incidentId, {
     store,
     sources,
-    guards: {
-      metrics: guard('metrics'),
-      logs: guard('logs'),
-      traces: guard('traces'),
-      kubernetes: guard('kubernetes'),
-    },
+    guards: createSourceGuards({
+      timeoutMs: { metrics: 5000, logs: 5000, traces: 5000, kubernetes: 5000 },
+      retries: 0,
+      breakAfter: 5,
+      halfOpenAfterMs: 1000,
+    }),
     settings,
     clock,
     logger,

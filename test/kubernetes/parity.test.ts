@@ -7,7 +7,7 @@ import { loadWorld, type World } from '../../src/adapters/replay/world.js';
 import type { EvidenceBundle } from '../../src/domain/evidence/bundle.js';
 import type { Incident } from '../../src/domain/incident.js';
 import { type GatherSettings, gatherEvidence } from '../../src/pipeline/gather.js';
-import { SourceGuard } from '../../src/pipeline/source-guard.js';
+import { createSourceGuards } from '../../src/pipeline/source-guard.js';
 import type { ClusterReader } from '../../src/ports/cluster.js';
 import {
   type ControlPlane,
@@ -48,16 +48,14 @@ function incident(world: World): Incident {
 }
 
 async function clusterEvidence(world: World, cluster: ClusterReader): Promise<EvidenceBundle['cluster']> {
-  const guard = (source: 'metrics' | 'logs' | 'traces' | 'kubernetes') =>
-    new SourceGuard(source, { timeoutMs: 10_000, retries: 0, breakAfter: 5, halfOpenAfterMs: 1000 });
   const bundle = await gatherEvidence(incident(world), [], {
     sources: { cluster },
-    guards: {
-      metrics: guard('metrics'),
-      logs: guard('logs'),
-      traces: guard('traces'),
-      kubernetes: guard('kubernetes'),
-    },
+    guards: createSourceGuards({
+      timeoutMs: { metrics: 10000, logs: 10000, traces: 10000, kubernetes: 10000 },
+      retries: 0,
+      breakAfter: 5,
+      halfOpenAfterMs: 1000,
+    }),
     settings,
     now: world.now,
   });

@@ -8,6 +8,7 @@ import { Client, errors } from '@elastic/elasticsearch';
 import { z } from 'zod';
 import { ErrorCodes, MedicError } from '../../domain/errors.js';
 import type { LogLine } from '../../domain/evidence/telemetry.js';
+import { parseAdapterConfig } from '../../domain/parse-config.js';
 import type { LogQuery, LogResult, LogSource } from '../../ports/log-source.js';
 import {
   type ElasticsearchConfig,
@@ -43,22 +44,17 @@ export class ElasticsearchLogSource implements LogSource {
 
   /** `client` is for tests (e.g. one built on @elastic/elasticsearch-mock); it must be 8.x. */
   constructor(config: ElasticsearchConfigInput, client?: Client) {
-    const parsed = elasticsearchConfigSchema.safeParse(config);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const path = issue ? ['elasticsearch', ...issue.path.map(String)].join('.') : 'elasticsearch';
-      throw new MedicError(ErrorCodes.config, `${path}: ${issue?.message ?? 'invalid'}`, { path });
-    }
-    this.config = parsed.data;
-    this.#where = `Elasticsearch at ${new URL(parsed.data.url).origin}`;
+    const parsed = parseAdapterConfig(elasticsearchConfigSchema, config, ['elasticsearch']);
+    this.config = parsed;
+    this.#where = `Elasticsearch at ${new URL(parsed.url).origin}`;
     this.#ownsClient = client === undefined;
     this.#client =
       client ??
       new Client({
-        node: parsed.data.url,
-        requestTimeout: parsed.data.timeoutMs,
+        node: parsed.url,
+        requestTimeout: parsed.timeoutMs,
         maxRetries: 1,
-        ...(parsed.data.apiKey === undefined ? {} : { auth: { apiKey: parsed.data.apiKey } }),
+        ...(parsed.apiKey === undefined ? {} : { auth: { apiKey: parsed.apiKey } }),
       });
   }
 

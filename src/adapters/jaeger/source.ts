@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { ErrorCodes, MedicError } from '../../domain/errors.js';
 import type { Span } from '../../domain/evidence/telemetry.js';
+import { parseAdapterConfig } from '../../domain/parse-config.js';
 import type { TraceQuery, TraceSource } from '../../ports/trace-source.js';
 import { baseUrl, getJson, validWindow } from '../otel/http.js';
 import {
@@ -129,14 +130,9 @@ export class JaegerTraceSource implements TraceSource {
   readonly #where: string;
 
   constructor(config: JaegerConfigInput) {
-    const parsed = jaegerConfigSchema.safeParse(config);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const path = issue ? ['traces', 'jaeger', ...issue.path.map(String)].join('.') : 'traces.jaeger';
-      throw new MedicError(ErrorCodes.config, `${path}: ${issue?.message ?? 'invalid'}`, { path });
-    }
-    this.config = parsed.data;
-    this.#base = baseUrl(parsed.data.url);
+    const parsed = parseAdapterConfig(jaegerConfigSchema, config, ['traces', 'jaeger']);
+    this.config = parsed;
+    this.#base = baseUrl(parsed.url);
     this.#where = `Jaeger at ${this.#base}`;
   }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ErrorCodes, MedicError } from '../../domain/errors.js';
 import type { Series, SignalName, SignalTarget } from '../../domain/evidence/signals.js';
+import { parseAdapterConfig } from '../../domain/parse-config.js';
 import type { MetricsSource, RangeWindow } from '../../ports/metrics-source.js';
 import {
   defaultTemplates,
@@ -70,15 +71,10 @@ export class PrometheusSource implements MetricsSource {
   readonly #base: string;
 
   constructor(config: PrometheusConfigInput) {
-    const parsed = prometheusConfigSchema.safeParse(config);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const path = issue ? ['prometheus', ...issue.path.map(String)].join('.') : 'prometheus';
-      throw new MedicError(ErrorCodes.config, `${path}: ${issue?.message ?? 'invalid'}`, { path });
-    }
-    this.config = parsed.data;
-    this.#templates = { ...defaultTemplates, ...(parsed.data.signals ?? {}) };
-    this.#base = parsed.data.url.endsWith('/') ? parsed.data.url : `${parsed.data.url}/`;
+    const parsed = parseAdapterConfig(prometheusConfigSchema, config, ['prometheus']);
+    this.config = parsed;
+    this.#templates = { ...defaultTemplates, ...(parsed.signals ?? {}) };
+    this.#base = parsed.url.endsWith('/') ? parsed.url : `${parsed.url}/`;
   }
 
   /** The PromQL a signal runs for a target (for logs and the evidence trail). */

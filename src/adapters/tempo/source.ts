@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { ErrorCodes, MedicError } from '../../domain/errors.js';
 import type { Span } from '../../domain/evidence/telemetry.js';
+import { parseAdapterConfig } from '../../domain/parse-config.js';
 import type { TraceQuery, TraceSource } from '../../ports/trace-source.js';
 import { baseUrl, getJson, mapLimit, validWindow } from '../otel/http.js';
 import { dedupeSpans, spansFromOtlp, TraceBackendUnavailableError } from '../otel/spans.js';
@@ -53,14 +54,9 @@ export class TempoTraceSource implements TraceSource {
   readonly #where: string;
 
   constructor(config: TempoConfigInput) {
-    const parsed = tempoConfigSchema.safeParse(config);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const path = issue ? ['traces', 'tempo', ...issue.path.map(String)].join('.') : 'traces.tempo';
-      throw new MedicError(ErrorCodes.config, `${path}: ${issue?.message ?? 'invalid'}`, { path });
-    }
-    this.config = parsed.data;
-    this.#base = baseUrl(parsed.data.url);
+    const parsed = parseAdapterConfig(tempoConfigSchema, config, ['traces', 'tempo']);
+    this.config = parsed;
+    this.#base = baseUrl(parsed.url);
     this.#where = `Tempo at ${this.#base}`;
   }
 
