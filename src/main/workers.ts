@@ -36,6 +36,10 @@ export function startWorkers(runtime: Runtime): Workers {
       stalledIntervalMs: config.queue.stalledIntervalMs,
       logger,
       metrics,
+      accepts: (data): data is { admissions: AlertAdmission[] } =>
+        typeof data === 'object' &&
+        data !== null &&
+        Array.isArray((data as { admissions?: unknown }).admissions),
       process: async (data) => {
         const outcome = await correlate(data.admissions, {
           store: runtime.store,
@@ -57,6 +61,10 @@ export function startWorkers(runtime: Runtime): Workers {
       stalledIntervalMs: config.queue.stalledIntervalMs,
       logger,
       metrics,
+      accepts: (data): data is { incidentId: string } =>
+        typeof data === 'object' &&
+        data !== null &&
+        typeof (data as { incidentId?: unknown }).incidentId === 'string',
       process: async (data) => {
         await runGatherStage(data.incidentId, {
           store: runtime.store,

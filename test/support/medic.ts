@@ -14,6 +14,8 @@ export interface TestMedic {
   runtime: Runtime;
   server: Server;
   config: MedicConfig;
+  /** Environment for a `medic` CLI child process that talks to this instance's Redis and data. */
+  cliEnv: Record<string, string>;
   post(
     path: string,
     body: unknown,
@@ -83,6 +85,12 @@ export async function startMedic(options: {
     runtime,
     server,
     config,
+    cliEnv: {
+      PATH: process.env['PATH'] ?? '',
+      REDIS_URL: options.redisUrl,
+      MEDIC_DATA_DIR: dataDir,
+      MEDIC_CONFIG: file,
+    },
     post: (path, body, headers) => request('POST', path, body, headers),
     get: (path, headers) => request('GET', path, undefined, headers),
     async incidents() {

@@ -13,6 +13,16 @@ export interface JobPolicy {
   keepCompleted: number;
 }
 
+/** Retries with exponential backoff and jitter; failed jobs are kept as the dead-letter set. */
+export function jobOptions(jobs: JobPolicy) {
+  return {
+    attempts: jobs.attempts,
+    backoff: { type: 'exponential', delay: jobs.backoffMs, jitter: jobs.backoffJitter },
+    removeOnComplete: { count: jobs.keepCompleted },
+    removeOnFail: false,
+  };
+}
+
 // One atomic step per flush: for each alert, has it been admitted before, and which incident does its
 // correlation key point to? A correlation key with a new firing alert and no live mapping claims its
 // candidate id; an existing mapping is extended (a sliding window).
@@ -92,7 +102,12 @@ export class BullmqIngestQueue implements IngestQueue {
     private readonly settings: RedisSettings,
     private readonly jobs: JobPolicy,
   ) {
-    this.queue = new Queue(stageQueues.correlate, { connection: redis, prefix: settings.prefix });
+    // Defaults as well as per-add options: a job added by hand (or by an older medic) gets the same retries.
+    this.queue = new Queue(stageQueues.correlate, {
+      connection: redis,
+      prefix: settings.prefix,
+      defaultJobOptions: jobOptions(jobs),
+    });
     redis.defineCommand('medicAdmit', { numberOfKeys: 0, lua: admitScript });
     redis.defineCommand('medicMark', { numberOfKeys: 0, lua: markScript });
     redis.defineCommand('medicRelease', { numberOfKeys: 1, lua: releaseScript });
@@ -143,12 +158,7 @@ export class BullmqIngestQueue implements IngestQueue {
     await this.queue.add(
       'alerts',
       encodePayload({ admissions: fresh.map(({ alert, incidentId }) => ({ alert, incidentId })) }),
-      {
-        attempts: this.jobs.attempts,
-        backoff: { type: 'exponential', delay: this.jobs.backoffMs, jitter: this.jobs.backoffJitter },
-        removeOnComplete: { count: this.jobs.keepCompleted },
-        removeOnFail: false,
-      },
+      jobOptions(this.jobs),
     );
     // Marked only after the job is stored, and not awaited: the mark only saves work. If it is lost,
     // a resend is admitted again and correlate's receipts drop the second copy. It is sent on the same

@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { IncidentStage, StageQueue } from '../../ports/stage-queue.js';
 import type { RedisSettings } from './connection.js';
-import type { JobPolicy } from './ingest-queue.js';
+import { type JobPolicy, jobOptions } from './ingest-queue.js';
 import { stageQueues } from './stages.js';
 
 /** Incident-stage jobs; the job id makes enqueueing idempotent (BullMQ ignores an add with a known id). */
@@ -24,17 +24,7 @@ export class BullmqStageQueue implements StageQueue {
     if (!queue) throw new Error(`no queue for stage ${stage}`);
     // Job ids may not contain ':' and may not be all digits.
     const jobId = `${stage}-${incidentId}-${occasion}`.replaceAll(':', '_');
-    await queue.add(
-      stage,
-      { incidentId },
-      {
-        jobId,
-        attempts: this.jobs.attempts,
-        backoff: { type: 'exponential', delay: this.jobs.backoffMs, jitter: this.jobs.backoffJitter },
-        removeOnComplete: { count: this.jobs.keepCompleted },
-        removeOnFail: false,
-      },
-    );
+    await queue.add(stage, { incidentId }, { ...jobOptions(this.jobs), jobId });
   }
 
   async close(): Promise<void> {

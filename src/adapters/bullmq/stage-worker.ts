@@ -1,4 +1,4 @@
-import { type Job, Worker } from 'bullmq';
+import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../observability/logger.js';
 import type { Metrics } from '../../observability/metrics.js';
@@ -13,6 +13,8 @@ export interface StageWorkerOptions<T> {
   concurrency: number;
   lockDurationMs: number;
   stalledIntervalMs: number;
+  /** Recognises a well-formed payload; anything else fails at once, without retries, into the failed set. */
+  accepts: (data: unknown) => data is T;
   process: (data: T, job: { id: string; attempt: number }) => Promise<void>;
   logger: Logger;
   metrics: Metrics;
@@ -30,10 +32,13 @@ export function startStageWorker<T>(options: StageWorkerOptions<T>): StageWorker
     async (job: Job) => {
       const stop = metrics.jobDuration.startTimer({ stage });
       try {
-        await options.process(decodePayload<T>(job.data), {
-          id: job.id ?? '?',
-          attempt: job.attemptsMade + 1,
-        });
+        const data = decodePayload<unknown>(job.data);
+        if (!options.accepts(data)) {
+          throw new UnrecoverableError(
+            `MEDIC_E_BAD_REQUEST: malformed ${stage} job payload; retrying cannot help`,
+          );
+        }
+        await options.process(data, { id: job.id ?? '?', attempt: job.attemptsMade + 1 });
         stop({ outcome: 'ok' });
       } catch (error) {
         stop({ outcome: 'error' });
