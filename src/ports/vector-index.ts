@@ -12,7 +12,11 @@ export interface MemoryPayload {
   terminationReason: string | null;
   summary: string;
   diagnosis: string;
-  action: { playbook: string; target: { kind: string; namespace?: string; name: string } | null; params: Record<string, unknown> };
+  action: {
+    playbook: string;
+    target: { kind: string; namespace?: string; name: string } | null;
+    params: Record<string, unknown>;
+  };
   outcome: 'resolved' | 'failed' | 'rolled-back' | 'escalated';
 }
 
