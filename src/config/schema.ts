@@ -51,6 +51,18 @@ const gather = z
   })
   .prefault({});
 
+const memory = z
+  .strictObject({
+    /** hashing needs no model; openai uses OPENAI_BASE_URL, ollama uses OLLAMA_URL, both with MEDIC_EMBED_MODEL. */
+    embedder: z.enum(['hashing', 'openai', 'ollama']).optional(),
+    dimension: positiveInt.max(4096).default(512),
+    k: positiveInt.max(50).default(5),
+    /** Which past incidents count: every one, the same cluster's, or the same namespace's. */
+    scope: z.enum(['all', 'cluster', 'namespace']).default('all'),
+    collection: z.string().min(1).default('medic-incidents'),
+  })
+  .prefault({});
+
 /** The whole of medic's configuration: medic.yaml, with the environment variables of CONTRACTS.md on top. */
 export const configSchema = z.strictObject({
   server: z
@@ -119,6 +131,7 @@ export const configSchema = z.strictObject({
   // Sources and sinks that later stages use. Validated now, so a typo fails at start-up, not mid-incident.
   prometheus: prometheusConfigSchema.extend({ url: httpUrl.optional() }).prefault({}),
   gather,
+  memory,
   elasticsearch: elasticsearchConfigSchema.extend({ url: httpUrl.optional() }).prefault({}),
   traces: z
     .strictObject({

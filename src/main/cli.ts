@@ -4,6 +4,7 @@ import { createLogger } from '../observability/logger.js';
 import { auditCommands } from './commands/audit.js';
 import { commandContext } from './commands/context.js';
 import { incidentCommands } from './commands/incidents.js';
+import { memoryCommands } from './commands/memory.js';
 import { queueCommands } from './commands/queue.js';
 import { openRuntime } from './runtime.js';
 import { startServer } from './server.js';
@@ -54,7 +55,7 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
         await runtime.close();
       }, config.queue.shutdownTimeoutMs + 5000);
     } else {
-      const workers = startWorkers(runtime);
+      const workers = await startWorkers(runtime);
       onShutdown(async () => {
         await workers.close();
         await runtime.close();
@@ -87,6 +88,7 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
   incidentCommands(program, context);
   auditCommands(program, context);
   queueCommands(program, context);
+  memoryCommands(program, context);
   return program;
 }
 

@@ -82,7 +82,7 @@ export async function startServer(runtime: Runtime, options: { withWorkers: bool
     },
   });
 
-  const workers: Workers | null = options.withWorkers ? startWorkers(runtime) : null;
+  const workers: Workers | null = options.withWorkers ? await startWorkers(runtime) : null;
   const url = await app.listen({ host: config.server.host, port: config.server.port });
   logger.info({ url, store: runtime.storeKind, workers: options.withWorkers }, 'medic is serving');
 

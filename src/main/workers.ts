@@ -3,8 +3,10 @@ import { BullmqStageQueue } from '../adapters/bullmq/stage-queue.js';
 import { type StageWorker, startStageWorker } from '../adapters/bullmq/stage-worker.js';
 import { correlate } from '../pipeline/correlate.js';
 import { runGatherStage } from '../pipeline/gather-stage.js';
+import { runRetrieveStage } from '../pipeline/retrieve-stage.js';
 import { systemClock } from '../ports/clock.js';
 import type { AlertAdmission } from '../ports/ingest-queue.js';
+import { openMemory } from './memory.js';
 import type { Runtime } from './runtime.js';
 import { evidenceSources, sourceGuards } from './sources.js';
 
@@ -13,7 +15,7 @@ export interface Workers {
 }
 
 /** Starts one BullMQ worker per implemented pipeline stage. */
-export function startWorkers(runtime: Runtime): Workers {
+export async function startWorkers(runtime: Runtime): Promise<Workers> {
   const { config, logger, metrics } = runtime;
   const connection = workerConnection(runtime.redisSettings);
   const stages = new BullmqStageQueue(runtime.redis, runtime.redisSettings, {
@@ -26,6 +28,8 @@ export function startWorkers(runtime: Runtime): Workers {
   for (const source of disabled)
     logger.info({ source: source.name, reason: source.reason }, 'evidence source disabled');
   const guards = sourceGuards(config);
+  const memory = await openMemory(config);
+  await memory.index.ensure(memory.embedder.dimension);
   const workers: StageWorker[] = [
     startStageWorker<{ admissions: AlertAdmission[] }>({
       stage: 'correlate',
@@ -73,6 +77,7 @@ export function startWorkers(runtime: Runtime): Workers {
           settings: config.gather,
           clock: systemClock,
           logger,
+          stages,
           onCollected: (bundle) => {
             for (const report of bundle.sources) {
               metrics.gatherSources.inc({ source: report.source, state: report.state });
@@ -86,8 +91,36 @@ export function startWorkers(runtime: Runtime): Workers {
         });
       },
     }),
+    startStageWorker<{ incidentId: string }>({
+      stage: 'retrieve',
+      connection,
+      settings: runtime.redisSettings,
+      concurrency: config.queue.concurrency,
+      lockDurationMs: config.queue.lockDurationMs,
+      stalledIntervalMs: config.queue.stalledIntervalMs,
+      logger,
+      metrics,
+      accepts: (data): data is { incidentId: string } =>
+        typeof data === 'object' &&
+        data !== null &&
+        typeof (data as { incidentId?: unknown }).incidentId === 'string',
+      process: async (data) => {
+        await runRetrieveStage(data.incidentId, {
+          store: runtime.store,
+          index: memory.index,
+          embedder: memory.embedder,
+          k: config.memory.k,
+          scope: config.memory.scope,
+          clock: systemClock,
+          logger,
+        });
+      },
+    }),
   ];
-  logger.info({ stages: ['correlate', 'gather'], concurrency: config.queue.concurrency }, 'workers started');
+  logger.info(
+    { stages: ['correlate', 'gather', 'retrieve'], concurrency: config.queue.concurrency },
+    'workers started',
+  );
   return {
     async close() {
       const results = await Promise.all(
@@ -97,6 +130,7 @@ export function startWorkers(runtime: Runtime): Workers {
         logger.warn('shutdown deadline reached; unfinished jobs return to the queue as stalled');
       }
       await stages.close().catch(() => undefined);
+      await memory.index.close().catch(() => undefined);
       connection.disconnect();
     },
   };

@@ -5,12 +5,15 @@ import { sizeOf } from '../domain/evidence/bundle.js';
 import type { Logger } from '../observability/logger.js';
 import type { Clock } from '../ports/clock.js';
 import type { IncidentStore } from '../ports/incident-store.js';
+import type { StageQueue } from '../ports/stage-queue.js';
 import { type GatherDeps, gatherEvidence } from './gather.js';
 
 export interface GatherStageDeps extends Omit<GatherDeps, 'now'> {
   store: IncidentStore;
   clock: Clock;
   logger: Logger;
+  /** Where the incident goes next (retrieve). */
+  stages?: StageQueue;
   onCollected?: (bundle: EvidenceBundle) => void;
 }
 
@@ -57,6 +60,7 @@ export async function runGatherStage(incidentId: string, deps: GatherStageDeps):
     await tx.saveEvidence(incidentId, bundle);
     await tx.appendAudit(auditEvents(bundle), deps.clock.now());
   });
+  await deps.stages?.enqueue('retrieve', incidentId, bundle.collectedAt);
   deps.onCollected?.(bundle);
   log.info(
     { sources: Object.fromEntries(bundle.sources.map((s) => [s.source, s.state])), chars: sizeOf(bundle) },

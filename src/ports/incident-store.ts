@@ -38,6 +38,28 @@ export interface IncidentTx {
   appendAudit(events: readonly AuditEventInput[], at: Date): Promise<AuditEvent[]>;
   /** Replaces the incident's evidence bundle. */
   saveEvidence(incidentId: string, bundle: EvidenceBundle): Promise<void>;
+  /** Replaces the similar past incidents retrieved for the incident. */
+  saveSimilar(incidentId: string, similar: SimilarRecord): Promise<void>;
+}
+
+/** What retrieval found, as stored with the incident. */
+export interface SimilarRecord {
+  retrievedAt: string;
+  embedder: string;
+  matches: Array<{
+    incidentId: string;
+    title: string;
+    at: string;
+    score: number;
+    vectorScore: number;
+    action: {
+      playbook: string;
+      target: { kind: string; namespace?: string; name: string } | null;
+      params: Record<string, unknown>;
+    };
+    outcome: string;
+    diagnosis: string;
+  }>;
 }
 
 export interface IncidentStore {
@@ -48,6 +70,7 @@ export interface IncidentStore {
   alerts(incidentId: string): Promise<IncidentAlert[]>;
   countByState(): Promise<Partial<Record<IncidentState, number>>>;
   evidence(incidentId: string): Promise<EvidenceBundle | null>;
+  similar(incidentId: string): Promise<SimilarRecord | null>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

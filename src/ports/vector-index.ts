@@ -38,6 +38,8 @@ export interface VectorIndex {
   upsert(entries: ReadonlyArray<{ vector: Float32Array; payload: MemoryPayload }>): Promise<void>;
   query(vector: Float32Array, k: number, filter?: VectorFilter): Promise<VectorMatch[]>;
   count(): Promise<number>;
+  /** Payloads, newest first. */
+  list(limit: number): Promise<MemoryPayload[]>;
   /** Drops every entry (re-indexing after a change of embedder). */
   clear(): Promise<void>;
 }

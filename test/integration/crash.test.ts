@@ -91,7 +91,7 @@ describe.each(['before', 'after'])('a worker killed mid-job (%s its writes)', (p
 
     // A second, healthy worker: it must recover the stalled job once the dead worker's lock expires.
     const runtime = await openRuntime(medic.config, createLogger('error'));
-    second = { runtime, workers: startWorkers(runtime) };
+    second = { runtime, workers: await startWorkers(runtime) };
 
     await waitFor(
       'the stalled job to be completed by the second worker',

@@ -85,7 +85,7 @@ describe('SIGTERM', () => {
   async function drain(started: Started): Promise<Runtime> {
     const config = loadConfig({ env: started.env, file: started.setup.configFile });
     const runtime = await openRuntime(config, createLogger('error'));
-    const workers: Workers = startWorkers(runtime);
+    const workers: Workers = await startWorkers(runtime);
     cleanups.push(async () => {
       await workers.close();
       await runtime.close();
@@ -213,7 +213,7 @@ describe('SIGTERM', () => {
         await gate;
         return work(tx);
       });
-    const workers = startWorkers(runtime);
+    const workers = await startWorkers(runtime);
     const closing = (async () => {
       await waitFor('the worker to be stuck in the job', async () => stuck);
       await workers.close();

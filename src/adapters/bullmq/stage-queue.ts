@@ -14,8 +14,15 @@ export class BullmqStageQueue implements StageQueue {
     settings: RedisSettings,
     private readonly jobs: JobPolicy,
   ) {
-    this.queues = new Map([
-      ['gather', new Queue(stageQueues.gather, { connection, prefix: settings.prefix })],
+    const queue = (stage: IncidentStage) =>
+      new Queue(stageQueues[stage], {
+        connection,
+        prefix: settings.prefix,
+        defaultJobOptions: jobOptions(jobs),
+      });
+    this.queues = new Map<IncidentStage, Queue>([
+      ['gather', queue('gather')],
+      ['retrieve', queue('retrieve')],
     ]);
   }
 

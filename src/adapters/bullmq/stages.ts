@@ -2,6 +2,7 @@
 export const stageQueues = {
   correlate: 'correlate',
   gather: 'gather',
+  retrieve: 'retrieve',
 } as const;
 
 export type Stage = keyof typeof stageQueues;

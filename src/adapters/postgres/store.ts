@@ -15,6 +15,7 @@ import type {
   IncidentQuery,
   IncidentStore,
   IncidentTx,
+  SimilarRecord,
 } from '../../ports/incident-store.js';
 import { coreSchema } from '../sql/migrations.js';
 import { auditReadQuery, incidentListQuery, incidentPage } from '../sql/queries.js';
@@ -143,6 +144,14 @@ class PostgresTx implements IncidentTx {
     );
   }
 
+  async saveSimilar(incidentId: string, similar: SimilarRecord): Promise<void> {
+    await this.client.query(
+      `INSERT INTO incident_similar (incident_id, retrieved_at, result) VALUES ($1, $2, $3)
+       ON CONFLICT (incident_id) DO UPDATE SET retrieved_at = EXCLUDED.retrieved_at, result = EXCLUDED.result`,
+      [incidentId, similar.retrievedAt, JSON.stringify(similar)],
+    );
+  }
+
   async appendAudit(events: readonly AuditEventInput[], at: Date): Promise<AuditEvent[]> {
     if (events.length === 0) return [];
     const { rows } = await this.client.query<{ seq: string; hash: string }>(
@@ -268,6 +277,14 @@ export class PostgresStore implements IncidentStore, AuditLog {
       [incidentId],
     );
     return rows[0] ? (JSON.parse(rows[0].bundle) as EvidenceBundle) : null;
+  }
+
+  async similar(incidentId: string): Promise<SimilarRecord | null> {
+    const { rows } = await this.pool.query<{ result: string }>(
+      'SELECT result FROM incident_similar WHERE incident_id = $1',
+      [incidentId],
+    );
+    return rows[0] ? (JSON.parse(rows[0].result) as SimilarRecord) : null;
   }
 
   async append(events: readonly AuditEventInput[]): Promise<AuditEvent[]> {

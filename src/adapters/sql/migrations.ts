@@ -79,5 +79,16 @@ CREATE TABLE incident_evidence (
 );
 `,
     },
+    {
+      version: 3,
+      name: 'similar past incidents',
+      sql: `
+CREATE TABLE incident_similar (
+  incident_id TEXT PRIMARY KEY REFERENCES incidents (id),
+  retrieved_at TEXT NOT NULL,
+  result TEXT NOT NULL
+);
+`,
+    },
   ];
 }

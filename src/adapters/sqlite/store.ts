@@ -17,6 +17,7 @@ import type {
   IncidentQuery,
   IncidentStore,
   IncidentTx,
+  SimilarRecord,
 } from '../../ports/incident-store.js';
 import { coreSchema } from '../sql/migrations.js';
 import { auditReadQuery, incidentListQuery, incidentPage } from '../sql/queries.js';
@@ -205,6 +206,15 @@ class SqliteTx implements IncidentTx {
       .run(incidentId, bundle.collectedAt, JSON.stringify(bundle));
   }
 
+  async saveSimilar(incidentId: string, similar: SimilarRecord): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO incident_similar (incident_id, retrieved_at, result) VALUES (?, ?, ?)
+         ON CONFLICT (incident_id) DO UPDATE SET retrieved_at = excluded.retrieved_at, result = excluded.result`,
+      )
+      .run(incidentId, similar.retrievedAt, JSON.stringify(similar));
+  }
+
   async appendAudit(events: readonly AuditEventInput[], at: Date): Promise<AuditEvent[]> {
     if (events.length === 0) return [];
     let last = (this.db.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1').get() ??
@@ -303,6 +313,13 @@ export class SqliteStore implements IncidentStore, AuditLog {
       .prepare('SELECT bundle FROM incident_evidence WHERE incident_id = ?')
       .get(incidentId) as { bundle: string } | undefined;
     return row ? (JSON.parse(row.bundle) as EvidenceBundle) : null;
+  }
+
+  async similar(incidentId: string): Promise<SimilarRecord | null> {
+    const row = this.reader
+      .prepare('SELECT result FROM incident_similar WHERE incident_id = ?')
+      .get(incidentId) as { result: string } | undefined;
+    return row ? (JSON.parse(row.result) as SimilarRecord) : null;
   }
 
   async append(events: readonly AuditEventInput[]): Promise<AuditEvent[]> {

@@ -9,6 +9,7 @@
  */
 import type { EvidenceBundle } from '../evidence/bundle.js';
 import type { SignalSummary } from '../evidence/signal-summary.js';
+import { workloadFromPodName } from '../workload.js';
 
 export type AnomalyDirection = 'near limit' | 'rising' | 'falling';
 
@@ -56,10 +57,6 @@ const WORKLOAD_LABELS = [
   'app',
 ];
 
-// Deployment pods: <name>-<rs hash>-<5 chars>; DaemonSet/Job pods: <name>-<5 chars>; StatefulSet: <name>-<n>.
-// Kubernetes draws hashes and suffixes from consonants and digits (no vowels), so `-exporter` is kept.
-const POD_SUFFIX = /-(?:[b-df-hj-np-tv-z0-9]{6,10}-[b-df-hj-np-tv-z0-9]{5}|[b-df-hj-np-tv-z0-9]{5}|\d+)$/;
-
 const VOLATILE: readonly RegExp[] = [
   /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, // UUID
   /\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/g, // IPv4 with optional port
@@ -80,7 +77,7 @@ export function scrubVolatile(text: string): string {
 
 /** `checkout-7d9f8b6c5d-x2k9p` → `checkout`; `redis-2` → `redis`. */
 export function workloadFromPod(pod: string): string {
-  return pod.replace(POD_SUFFIX, '');
+  return workloadFromPodName(pod).name;
 }
 
 /** Keeps namespace, workload, container and severity; workload falls back to the pod name without its hash. */

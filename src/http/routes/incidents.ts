@@ -56,11 +56,12 @@ export function incidentRoutes(app: FastifyInstance, deps: IncidentRouteDeps): v
     const { id } = parseOrThrow(z.object({ id: z.string().min(1).max(128) }), request.params, 'params');
     const incident = await deps.store.get(id);
     if (!incident) throw new MedicError(ErrorCodes.notFound, `no incident ${id}`, { field: 'id' });
-    const [alerts, evidence, timeline] = await Promise.all([
+    const [alerts, evidence, similar, timeline] = await Promise.all([
       deps.store.alerts(id),
       deps.store.evidence(id),
+      deps.store.similar(id),
       deps.audit.read({ incident: id }),
     ]);
-    return { incident, alerts, evidence, timeline };
+    return { incident, alerts, evidence, similar, timeline };
   });
 }
