@@ -103,8 +103,10 @@ describe('GET /v1/incidents/:id', () => {
     expect(body.incident.state).toBe('resolved');
     expect(body.alerts.map((alert) => alert.status)).toEqual(['resolved']);
     expect(
-      body.timeline.filter((event) => !event.type.startsWith('evidence.')).map((event) => event.type),
+      body.timeline.filter((event) => /^(incident|alerts)\./.test(event.type)).map((event) => event.type),
     ).toEqual(['incident.opened', 'alerts.received', 'alerts.received', 'incident.resolved']);
+    // Retrieval ran once after gather, against an empty memory.
+    expect(body.timeline.filter((event) => event.type === 'similar.retrieved')).toHaveLength(1);
     // The gather stage ran once: one event per source, then the summary.
     expect(
       body.timeline.filter((event) => event.type.startsWith('evidence.')).map((event) => event.type),
