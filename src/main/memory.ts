@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { createOllamaEmbedder } from '../adapters/embeddings/ollama.js';
 import { createOpenAiEmbedder } from '../adapters/embeddings/openai.js';
+import { qdrantConfigSchema } from '../adapters/qdrant/config.js';
+import { QdrantIndex } from '../adapters/qdrant/index.js';
 import { SqliteVecIndex } from '../adapters/sqlite-vec/index.js';
 import type { MedicConfig } from '../config/schema.js';
 import { ErrorCodes, MedicError } from '../domain/errors.js';
@@ -43,9 +45,23 @@ export async function openEmbedder(config: MedicConfig): Promise<Embedder> {
   return embedder;
 }
 
-/** The similar-incident index: sqlite-vec in medic's SQLite file (the Qdrant adapter is wired at scale). */
+/** The similar-incident index: Qdrant when QDRANT_URL is set, otherwise sqlite-vec in medic's SQLite file. */
 export async function openMemory(config: MedicConfig): Promise<Memory> {
   const embedder = await openEmbedder(config);
+  if (config.qdrant.url) {
+    const index = new QdrantIndex(
+      qdrantConfigSchema.parse({
+        url: config.qdrant.url,
+        collection: config.memory.collection,
+        ...(config.qdrant.apiKey ? { apiKey: config.qdrant.apiKey } : {}),
+      }),
+    );
+    return {
+      index,
+      embedder,
+      where: `Qdrant collection ${config.memory.collection} at ${config.qdrant.url}`,
+    };
+  }
   const path = join(config.dataDir, 'medic.db');
   return { index: new SqliteVecIndex(path), embedder, where: `sqlite-vec in ${path}` };
 }
