@@ -58,6 +58,8 @@ function payload(i: number, rand: () => number): MemoryPayload {
       params: { container: 'app', 'limits.memory': '1Gi' },
     },
     outcome: 'resolved',
+    signature: 'bench',
+    embedder: 'bench',
   };
 }
 

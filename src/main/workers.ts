@@ -3,6 +3,7 @@ import { BullmqStageQueue } from '../adapters/bullmq/stage-queue.js';
 import { type StageWorker, startStageWorker } from '../adapters/bullmq/stage-worker.js';
 import { correlate } from '../pipeline/correlate.js';
 import { runGatherStage } from '../pipeline/gather-stage.js';
+import { staleEntries } from '../pipeline/memory.js';
 import { runRetrieveStage } from '../pipeline/retrieve-stage.js';
 import { systemClock } from '../ports/clock.js';
 import type { AlertAdmission } from '../ports/ingest-queue.js';
@@ -29,7 +30,15 @@ export async function startWorkers(runtime: Runtime): Promise<Workers> {
     logger.info({ source: source.name, reason: source.reason }, 'evidence source disabled');
   const guards = sourceGuards(config);
   const memory = await openMemory(config);
-  await memory.index.ensure(memory.embedder.dimension);
+  const stale = await staleEntries(memory).catch(() => 0);
+  if (stale > 0) {
+    logger.warn(
+      { stale, embedder: memory.embedder.id },
+      'past incidents were embedded by another embedder and are ignored until `medic memory reindex`',
+    );
+  } else {
+    await memory.index.ensure(memory.embedder.dimension);
+  }
   const workers: StageWorker[] = [
     startStageWorker<{ admissions: AlertAdmission[] }>({
       stage: 'correlate',

@@ -38,17 +38,21 @@ export async function retrieveSimilar(
   const [vector] = await deps.embedder.embed([signatureText(signature)]);
   if (!vector) return [];
   const matches = await deps.index.query(vector, deps.candidates ?? Math.max(deps.k * 4, 20), deps.filter);
-  return matches
-    .map((match) => ({
-      incidentId: match.payload.incidentId,
-      title: match.payload.title,
-      at: match.payload.at,
-      vectorScore: match.score,
-      score: hybridScore(match.score, facts, match.payload, deps.weights ?? defaultHybridWeights),
-      action: match.payload.action,
-      outcome: match.payload.outcome,
-      diagnosis: match.payload.diagnosis,
-    }))
-    .sort((a, b) => b.score - a.score)
-    .slice(0, deps.k);
+  return (
+    matches
+      // A vector from another embedder lives in another space: its score would be noise.
+      .filter((match) => match.payload.embedder === deps.embedder.id)
+      .map((match) => ({
+        incidentId: match.payload.incidentId,
+        title: match.payload.title,
+        at: match.payload.at,
+        vectorScore: match.score,
+        score: hybridScore(match.score, facts, match.payload, deps.weights ?? defaultHybridWeights),
+        action: match.payload.action,
+        outcome: match.payload.outcome,
+        diagnosis: match.payload.diagnosis,
+      }))
+      .sort((a, b) => b.score - a.score)
+      .slice(0, deps.k)
+  );
 }

@@ -18,6 +18,10 @@ export interface MemoryPayload {
     params: Record<string, unknown>;
   };
   outcome: 'resolved' | 'failed' | 'rolled-back' | 'escalated';
+  /** The text that was embedded, so the memory can be re-embedded when the embedder changes. */
+  signature: string;
+  /** Id of the embedder that made the vector; vectors of different embedders are not comparable. */
+  embedder: string;
 }
 
 export interface VectorFilter {

@@ -50,3 +50,32 @@ describe('medic memory import / list', () => {
     );
   });
 });
+
+describe('medic memory reindex', () => {
+  const env = {
+    PATH: process.env['PATH'] ?? '',
+    MEDIC_DATA_DIR: mkdtempSync(join(tmpdir(), 'medic-reindex-')),
+  };
+  const cli = (extra: Record<string, string>, ...args: string[]) =>
+    run(process.execPath, ['bin/medic.js', ...args], { cwd: root, env: { ...env, ...extra } });
+
+  it('re-embeds every remembered incident after the embedder changes', async () => {
+    const small = join(env.MEDIC_DATA_DIR, 'small.yaml');
+    writeFileSync(small, 'memory:\n  dimension: 128\n');
+    await cli({ MEDIC_CONFIG: small }, 'memory', 'import', history);
+    const before = JSON.parse(
+      (await cli({ MEDIC_CONFIG: small }, 'memory', 'list', '--json')).stdout,
+    ) as Array<{ embedder: string }>;
+    expect(new Set(before.map((entry) => entry.embedder))).toEqual(new Set(['hashing-v1-128']));
+
+    const reindexed = await cli({}, 'memory', 'reindex');
+    expect(reindexed.stdout).toMatch(/5 incident\(s\) re-embedded with hashing-v1-512/);
+    const after = JSON.parse((await cli({}, 'memory', 'list', '--json')).stdout) as Array<{
+      embedder: string;
+      signature: string;
+    }>;
+    expect(after).toHaveLength(5);
+    expect(new Set(after.map((entry) => entry.embedder))).toEqual(new Set(['hashing-v1-512']));
+    expect(after.every((entry) => entry.signature.startsWith('alert:'))).toBe(true);
+  });
+});

@@ -69,3 +69,24 @@ describe('similar-incident retrieval with the hashing embedder', () => {
     expect(() => parseHistory('- id: x\n  at: never\n', 'h.yaml')).toThrow(/h\.yaml:\[0\]\.at/);
   });
 });
+
+describe('embedder changes', () => {
+  it('ignores remembered vectors made by another embedder', async () => {
+    // Same vectors, different identity: exactly the situation after switching embedders without reindexing.
+    const renamed = {
+      id: 'another-embedder',
+      dimension: 512,
+      embed: (texts: readonly string[]) => embedder.embed(texts),
+    };
+    const similar = await retrieveSimilar(
+      { alertnames: ['KubeContainerOOMKilled'], terminationReasons: ['OOMKilled'] },
+      {
+        alertnames: ['KubeContainerOOMKilled'],
+        workloadKind: 'Deployment',
+        terminationReasons: ['OOMKilled'],
+      },
+      { index, embedder: renamed, k: 3 },
+    );
+    expect(similar).toEqual([]);
+  });
+});

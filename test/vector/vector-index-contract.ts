@@ -28,6 +28,8 @@ export function payload(incidentId: string, over: Partial<MemoryPayload> = {}): 
       params: { container: 'app', 'limits.memory': '1Gi' },
     },
     outcome: 'resolved',
+    signature: 'alert: KubePodCrashLooping',
+    embedder: 'test-embedder',
     ...over,
   };
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ErrorCodes, MedicError } from '../../domain/errors.js';
 import { parseHistory } from '../../domain/memory/history.js';
-import { importHistory } from '../../pipeline/memory.js';
+import { importHistory, reindexMemory } from '../../pipeline/memory.js';
 import { openMemory } from '../memory.js';
 import type { CommandContext } from './context.js';
 import { printJson, table } from './render.js';
@@ -58,6 +58,19 @@ export function memoryCommands(program: Command, context: CommandContext): void 
             ]),
           )}\n`,
         );
+      } finally {
+        await index.close();
+      }
+    });
+
+  memory
+    .command('reindex')
+    .description('re-embed every remembered incident with the configured embedder (after changing it)')
+    .action(async () => {
+      const { index, embedder, where } = await openMemory(context.config());
+      try {
+        const count = await reindexMemory({ index, embedder });
+        process.stdout.write(`${count} incident(s) re-embedded with ${embedder.id} (${where})\n`);
       } finally {
         await index.close();
       }
