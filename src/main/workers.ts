@@ -126,12 +126,25 @@ export async function startWorkers(runtime: Runtime): Promise<Workers> {
       },
     }),
   ];
+  // Receipts outlive ingest's dedupe window twice over, then go: the table must not grow forever.
+  const retentionMs = 2 * config.ingest.dedupeTtlSeconds * 1000;
+  const prune = () =>
+    runtime.store
+      .pruneReceipts(new Date(Date.now() - retentionMs).toISOString())
+      .then((removed) => {
+        if (removed > 0) logger.info({ removed }, 'old alert receipts pruned');
+      })
+      .catch((error: unknown) => logger.warn({ err: error }, 'could not prune alert receipts'));
+  const pruneTimer = setInterval(prune, 60 * 60 * 1000);
+  pruneTimer.unref();
+  void prune();
   logger.info(
     { stages: ['correlate', 'gather', 'retrieve'], concurrency: config.queue.concurrency },
     'workers started',
   );
   return {
     async close() {
+      clearInterval(pruneTimer);
       const results = await Promise.all(
         workers.map((worker) => worker.close(config.queue.shutdownTimeoutMs)),
       );

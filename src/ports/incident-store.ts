@@ -70,6 +70,11 @@ export interface IncidentStore {
   alerts(incidentId: string): Promise<IncidentAlert[]>;
   countByState(): Promise<Partial<Record<IncidentState, number>>>;
   evidence(incidentId: string): Promise<EvidenceBundle | null>;
+  /**
+   * Forgets alert receipts older than the instant (they only guard against re-delivery, which
+   * Alertmanager stops long before); returns how many were removed.
+   */
+  pruneReceipts(olderThan: string): Promise<number>;
   similar(incidentId: string): Promise<SimilarRecord | null>;
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -158,6 +158,18 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>): v
         expect(await store.read({})).toEqual(audit);
       });
 
+      it('prunes receipts older than an instant, and a pruned alert still counts once', async () => {
+        const deps = depsFor(store, minute(1));
+        await correlate(batch(), deps);
+        expect(await store.pruneReceipts(minute(0))).toBe(0);
+        expect(await store.pruneReceipts(minute(2))).toBe(3);
+        expect(await store.pruneReceipts(minute(2))).toBe(0);
+        // Re-delivered after its receipt is gone: admitted again, but the incident holds each alert once.
+        const replay = await correlate(batch(), deps.at(minute(3)));
+        expect(replay.duplicates).toBe(0);
+        expect(await store.get('inc-a')).toMatchObject({ alertCount: 3, firingCount: 3 });
+      });
+
       it('leaves nothing behind when the transaction fails, so the retry applies the batch once', async () => {
         const deps = depsFor(store, minute(1));
         const crashing = Object.create(store) as ContractStore;

@@ -279,6 +279,11 @@ export class PostgresStore implements IncidentStore, AuditLog {
     return rows[0] ? (JSON.parse(rows[0].bundle) as EvidenceBundle) : null;
   }
 
+  async pruneReceipts(olderThan: string): Promise<number> {
+    const result = await this.pool.query('DELETE FROM alert_receipts WHERE received_at < $1', [olderThan]);
+    return result.rowCount ?? 0;
+  }
+
   async similar(incidentId: string): Promise<SimilarRecord | null> {
     const { rows } = await this.pool.query<{ result: string }>(
       'SELECT result FROM incident_similar WHERE incident_id = $1',

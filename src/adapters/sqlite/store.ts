@@ -315,6 +315,13 @@ export class SqliteStore implements IncidentStore, AuditLog {
     return row ? (JSON.parse(row.bundle) as EvidenceBundle) : null;
   }
 
+  async pruneReceipts(olderThan: string): Promise<number> {
+    return this.transaction(async () => {
+      const result = this.writer.prepare('DELETE FROM alert_receipts WHERE received_at < ?').run(olderThan);
+      return result.changes;
+    });
+  }
+
   async similar(incidentId: string): Promise<SimilarRecord | null> {
     const row = this.reader
       .prepare('SELECT result FROM incident_similar WHERE incident_id = ?')
