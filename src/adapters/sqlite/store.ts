@@ -260,13 +260,18 @@ export class SqliteStore implements IncidentStore, AuditLog {
     this.reader = path === ':memory:' ? this.writer : open(path);
   }
 
-  async transaction<T>(work: (tx: IncidentTx) => Promise<T>): Promise<T> {
+  transaction<T>(work: (tx: IncidentTx) => Promise<T>): Promise<T> {
+    return this.exclusive(() => work(new SqliteTx(this.writer)));
+  }
+
+  /** Every write goes through here, maintenance included. */
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
     // better-sqlite3 is synchronous, but `work` may await; a promise chain keeps this process's
     // transactions from interleaving, and BEGIN IMMEDIATE keeps other processes out.
     const run = async () => {
       this.writer.exec('BEGIN IMMEDIATE');
       try {
-        const result = await work(new SqliteTx(this.writer));
+        const result = await work();
         this.writer.exec('COMMIT');
         return result;
       } catch (error) {
@@ -316,7 +321,7 @@ export class SqliteStore implements IncidentStore, AuditLog {
   }
 
   async pruneReceipts(olderThan: string): Promise<number> {
-    return this.transaction(async () => {
+    return this.exclusive(async () => {
       const result = this.writer.prepare('DELETE FROM alert_receipts WHERE received_at < ?').run(olderThan);
       return result.changes;
     });
