@@ -12,6 +12,7 @@ import type { Logger } from '../observability/logger.js';
 import { createMetrics, type Metrics } from '../observability/metrics.js';
 import type { AuditLog } from '../ports/audit-log.js';
 import type { IncidentStore } from '../ports/incident-store.js';
+import { evidenceSources, type SourceSetup } from './sources.js';
 
 export type Store = IncidentStore & AuditLog;
 
@@ -26,6 +27,8 @@ export interface Runtime {
   redisSettings: RedisSettings;
   ingestQueue: BullmqIngestQueue;
   correlationLabels: CorrelationLabels;
+  /** Built once per process: the server's readiness checks and the gather workers share the clients. */
+  evidence: SourceSetup;
   newIncidentId: () => string;
   close(): Promise<void>;
 }
@@ -76,6 +79,7 @@ export async function openRuntime(config: MedicConfig, logger: Logger): Promise<
     redisSettings: settings,
     ingestQueue,
     correlationLabels: correlationLabels(config),
+    evidence: evidenceSources(config),
     // randomUUID draws from a cached entropy pool; randomBytes per id showed up in the ingest profile.
     newIncidentId: () => newIncidentId(new Date(), () => randomUUID().slice(-10)),
     async close() {

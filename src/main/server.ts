@@ -4,7 +4,6 @@ import { QueueAdmin } from '../adapters/bullmq/queue-admin.js';
 import { buildApp } from '../http/app.js';
 import { Ingestor } from '../pipeline/ingest.js';
 import type { Runtime } from './runtime.js';
-import { evidenceSources } from './sources.js';
 import { startWorkers, type Workers } from './workers.js';
 
 export interface Server {
@@ -36,7 +35,7 @@ export async function startServer(runtime: Runtime, options: { withWorkers: bool
   );
   ingestor.start();
   const admin = new QueueAdmin(runtime.redis, runtime.redisSettings);
-  const evidence = evidenceSources(config);
+  const evidence = runtime.evidence;
 
   const app = buildApp({
     logger,

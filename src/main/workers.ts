@@ -9,13 +9,18 @@ import { systemClock } from '../ports/clock.js';
 import type { AlertAdmission } from '../ports/ingest-queue.js';
 import { openMemory } from './memory.js';
 import type { Runtime } from './runtime.js';
-import { evidenceSources, sourceGuards } from './sources.js';
+import { sourceGuards } from './sources.js';
 
 export interface Workers {
   close(): Promise<void>;
 }
 
 /** Starts one BullMQ worker per implemented pipeline stage. */
+const isIncidentJob = (data: unknown): data is { incidentId: string } =>
+  typeof data === 'object' &&
+  data !== null &&
+  typeof (data as { incidentId?: unknown }).incidentId === 'string';
+
 export async function startWorkers(runtime: Runtime): Promise<Workers> {
   const { config, logger, metrics } = runtime;
   const connection = workerConnection(runtime.redisSettings);
@@ -25,7 +30,7 @@ export async function startWorkers(runtime: Runtime): Promise<Workers> {
     backoffJitter: config.queue.backoffJitter,
     keepCompleted: config.queue.keepCompleted,
   });
-  const { sources, disabled } = evidenceSources(config);
+  const { sources, disabled } = runtime.evidence;
   for (const source of disabled)
     logger.info({ source: source.name, reason: source.reason }, 'evidence source disabled');
   const guards = sourceGuards(config);
@@ -39,16 +44,20 @@ export async function startWorkers(runtime: Runtime): Promise<Workers> {
   } else {
     await memory.index.ensure(memory.embedder.dimension);
   }
+  // What every stage worker shares; each adds its stage, concurrency, payload check and processor.
+  const shared = {
+    connection,
+    settings: runtime.redisSettings,
+    lockDurationMs: config.queue.lockDurationMs,
+    stalledIntervalMs: config.queue.stalledIntervalMs,
+    logger,
+    metrics,
+  };
   const workers: StageWorker[] = [
     startStageWorker<{ admissions: AlertAdmission[] }>({
       stage: 'correlate',
-      connection,
-      settings: runtime.redisSettings,
+      ...shared,
       concurrency: config.queue.concurrency,
-      lockDurationMs: config.queue.lockDurationMs,
-      stalledIntervalMs: config.queue.stalledIntervalMs,
-      logger,
-      metrics,
       accepts: (data): data is { admissions: AlertAdmission[] } =>
         typeof data === 'object' &&
         data !== null &&
@@ -67,17 +76,9 @@ export async function startWorkers(runtime: Runtime): Promise<Workers> {
     }),
     startStageWorker<{ incidentId: string }>({
       stage: 'gather',
-      connection,
-      settings: runtime.redisSettings,
+      ...shared,
       concurrency: config.gather.concurrency,
-      lockDurationMs: config.queue.lockDurationMs,
-      stalledIntervalMs: config.queue.stalledIntervalMs,
-      logger,
-      metrics,
-      accepts: (data): data is { incidentId: string } =>
-        typeof data === 'object' &&
-        data !== null &&
-        typeof (data as { incidentId?: unknown }).incidentId === 'string',
+      accepts: isIncidentJob,
       process: async (data) => {
         await runGatherStage(data.incidentId, {
           store: runtime.store,
@@ -102,17 +103,9 @@ export async function startWorkers(runtime: Runtime): Promise<Workers> {
     }),
     startStageWorker<{ incidentId: string }>({
       stage: 'retrieve',
-      connection,
-      settings: runtime.redisSettings,
+      ...shared,
       concurrency: config.queue.concurrency,
-      lockDurationMs: config.queue.lockDurationMs,
-      stalledIntervalMs: config.queue.stalledIntervalMs,
-      logger,
-      metrics,
-      accepts: (data): data is { incidentId: string } =>
-        typeof data === 'object' &&
-        data !== null &&
-        typeof (data as { incidentId?: unknown }).incidentId === 'string',
+      accepts: isIncidentJob,
       process: async (data) => {
         await runRetrieveStage(data.incidentId, {
           store: runtime.store,
