@@ -18,7 +18,21 @@ module.exports = {
       severity: 'error',
       comment: 'pipeline stages see the outside world only through ports',
       from: { path: '^src/pipeline/' },
-      to: { path: '^src/(?!domain/|ports/|pipeline/|observability/)' },
+      to: { path: '^src/(?!domain/|ports/|pipeline/|observability/|drafting/|policy/|runner/)' },
+    },
+    {
+      name: 'logic-layers-only-domain-ports',
+      severity: 'error',
+      comment: 'drafting, policy and runner are logic over ports; they never see adapters or the pipeline',
+      from: { path: '^src/(drafting|policy|runner)/' },
+      to: { path: '^src/(?!domain/|ports/|observability/|drafting/|policy/|runner/)' },
+    },
+    {
+      name: 'evals-through-ports',
+      severity: 'error',
+      comment: 'the eval harness scores what an injected pipeline answers; main/ composes it',
+      from: { path: '^src/evals/' },
+      to: { path: '^src/(?!domain/|ports/|evals/|observability/)' },
     },
     {
       name: 'observability-is-a-leaf',

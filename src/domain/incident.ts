@@ -13,6 +13,7 @@ export const incidentStates = [
   'verifying',
   'resolved',
   'failed',
+  'rolled-back',
   'escalated',
 ] as const;
 
@@ -23,6 +24,7 @@ export const terminalStates: ReadonlySet<IncidentState> = new Set([
   'failed',
   'escalated',
   'rejected',
+  'rolled-back',
 ]);
 
 /** States in which nothing has been done to the cluster yet, so a full resolution may simply close the incident. */
@@ -34,14 +36,15 @@ export const preActionStates: ReadonlySet<IncidentState> = new Set([
 ]);
 
 const transitions: Record<IncidentState, readonly IncidentState[]> = {
-  open: ['gathering', 'resolved', 'escalated'],
+  open: ['gathering', 'drafted', 'resolved', 'escalated'],
   gathering: ['drafted', 'resolved', 'escalated'],
   drafted: ['awaiting-approval', 'approved', 'resolved', 'escalated'],
   'awaiting-approval': ['approved', 'rejected', 'resolved', 'escalated'],
   approved: ['executing', 'escalated'],
   rejected: [],
-  executing: ['verifying', 'failed', 'escalated'],
-  verifying: ['resolved', 'failed', 'escalated'],
+  executing: ['verifying', 'failed', 'rolled-back', 'escalated'],
+  verifying: ['resolved', 'failed', 'rolled-back', 'escalated'],
+  'rolled-back': [],
   // A resolved incident that was closed only because its alerts cleared reopens when they fire again.
   resolved: ['open'],
   failed: [],

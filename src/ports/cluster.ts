@@ -18,4 +18,6 @@ export interface ClusterReader {
   events(namespace: string, involvedObjectName?: string): Promise<KubeObject[]>;
   horizontalPodAutoscalers(namespace: string): Promise<KubeObject[]>;
   nodes(): Promise<KubeObject[]>;
+  /** LimitRanges and ResourceQuotas of a namespace, which bound what set-resources may ask for. */
+  namespaceLimits(namespace: string): Promise<{ limitRanges: KubeObject[]; resourceQuotas: KubeObject[] }>;
 }

@@ -1,6 +1,8 @@
 import type { AuditEvent, AuditEventInput } from '../domain/audit.js';
 import type { EvidenceBundle } from '../domain/evidence/bundle.js';
+import type { DraftRecord } from '../domain/draft.js';
 import type { Incident, IncidentAlert, IncidentState } from '../domain/incident.js';
+import type { Approval, Execution, Plan } from '../domain/plan.js';
 
 export interface IncidentQuery {
   states?: IncidentState[];
@@ -40,6 +42,23 @@ export interface IncidentTx {
   saveEvidence(incidentId: string, bundle: EvidenceBundle): Promise<void>;
   /** Replaces the similar past incidents retrieved for the incident. */
   saveSimilar(incidentId: string, similar: SimilarRecord): Promise<void>;
+  /** Replaces the incident's draft. */
+  saveDraft(incidentId: string, draft: DraftRecord): Promise<void>;
+  /** Stores a plan; a plan id is written once (a second save of the same id is ignored). */
+  savePlan(plan: Plan): Promise<void>;
+  getPlan(planId: string): Promise<Plan | null>;
+  /** Records a decision; `recorded` is false when this person already decided the same way on the plan. */
+  recordApproval(approval: Approval): Promise<{ recorded: boolean }>;
+  approvals(planId: string): Promise<Approval[]>;
+  getExecution(planId: string): Promise<Execution | null>;
+  /**
+   * Inserts the execution, or updates it. `created` is false when an execution of the plan already
+   * existed with another idempotency key: the caller lost the race and must not apply anything.
+   */
+  saveExecution(execution: Execution): Promise<{ created: boolean; current: Execution }>;
+  /** Executions started at or after `since`, in the whole cluster or for one workload's correlation key. */
+  countExecutions(filter: { since: string; cluster?: string; correlationKey?: string }): Promise<number>;
+  setSetting(key: string, value: unknown): Promise<void>;
 }
 
 /** What retrieval found, as stored with the incident. */
@@ -76,6 +95,14 @@ export interface IncidentStore {
    */
   pruneReceipts(olderThan: string): Promise<number>;
   similar(incidentId: string): Promise<SimilarRecord | null>;
+  draft(incidentId: string): Promise<DraftRecord | null>;
+  /** The incident's newest plan. */
+  latestPlan(incidentId: string): Promise<Plan | null>;
+  plan(planId: string): Promise<Plan | null>;
+  approvals(planId: string): Promise<Approval[]>;
+  execution(planId: string): Promise<Execution | null>;
+  /** A small persisted setting (the kill switch lives here); null when never set. */
+  setting(key: string): Promise<unknown>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,5 +1,5 @@
 /** Hand-off to the stages after correlate; each job names one incident. */
-export type IncidentStage = 'gather' | 'retrieve';
+export type IncidentStage = 'gather' | 'retrieve' | 'draft' | 'guard' | 'execute' | 'learn';
 
 export interface StageQueue {
   /**

@@ -20,10 +20,8 @@ export class BullmqStageQueue implements StageQueue {
         prefix: settings.prefix,
         defaultJobOptions: jobOptions(jobs),
       });
-    this.queues = new Map<IncidentStage, Queue>([
-      ['gather', queue('gather')],
-      ['retrieve', queue('retrieve')],
-    ]);
+    const stages: IncidentStage[] = ['gather', 'retrieve', 'draft', 'guard', 'execute', 'learn'];
+    this.queues = new Map(stages.map((stage) => [stage, queue(stage)]));
   }
 
   async enqueue(stage: IncidentStage, incidentId: string, occasion: string): Promise<void> {

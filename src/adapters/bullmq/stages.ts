@@ -3,6 +3,10 @@ export const stageQueues = {
   correlate: 'correlate',
   gather: 'gather',
   retrieve: 'retrieve',
+  draft: 'draft',
+  guard: 'guard',
+  execute: 'execute',
+  learn: 'learn',
 } as const;
 
 export type Stage = keyof typeof stageQueues;

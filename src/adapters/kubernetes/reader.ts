@@ -213,6 +213,21 @@ export class KubernetesClusterReader implements ClusterReader {
     );
   }
 
+  async namespaceLimits(
+    namespace: string,
+  ): Promise<{ limitRanges: KubeObject[]; resourceQuotas: KubeObject[] }> {
+    const [ranges, quotas] = await Promise.all([
+      call(`list LimitRanges in ${namespace}`, namespace, () => this.core.listNamespacedLimitRange({ namespace })),
+      call(`list ResourceQuotas in ${namespace}`, namespace, () =>
+        this.core.listNamespacedResourceQuota({ namespace }),
+      ),
+    ]);
+    return {
+      limitRanges: ranges.items.map((o) => toJson(o, 'V1LimitRange', 'v1', 'LimitRange')),
+      resourceQuotas: quotas.items.map((o) => toJson(o, 'V1ResourceQuota', 'v1', 'ResourceQuota')),
+    };
+  }
+
   async nodes(): Promise<KubeObject[]> {
     const list = await call('list Nodes', undefined, () => this.core.listNode());
     return list.items.map((node) => toJson(node, 'V1Node', 'v1', 'Node'));
