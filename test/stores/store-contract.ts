@@ -15,6 +15,7 @@ import {
   runCli,
   type StoreHandle,
 } from './fixtures.js';
+import { planRecordsContract } from './plan-records-contract.js';
 
 export type { StoreHandle } from './fixtures.js';
 
@@ -307,6 +308,10 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>): v
       it('counts incidents by state', async () => {
         expect(await store.countByState()).toEqual({ open: 5, resolved: 2 });
       });
+    });
+
+    describe('drafts, plans, approvals and executions', () => {
+      planRecordsContract(() => store);
     });
 
     describe('audit log', () => {

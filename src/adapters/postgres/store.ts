@@ -18,6 +18,8 @@ import type {
   SimilarRecord,
 } from '../../ports/incident-store.js';
 import { coreSchema } from '../sql/migrations.js';
+import { PlanRecordsReader, PlanRecordsTx } from '../sql/plan-record-base.js';
+import { numberedPlaceholders, type SqlRunner } from '../sql/plan-records.js';
 import { auditReadQuery, incidentListQuery, incidentPage } from '../sql/queries.js';
 import {
   type AlertRow,
@@ -46,8 +48,21 @@ FOR EACH ROW EXECUTE FUNCTION medic_audit_append_only();`,
 const params = (count: number, from = 1) =>
   Array.from({ length: count }, (_, i) => `$${i + from}`).join(', ');
 
-class PostgresTx implements IncidentTx {
-  constructor(private readonly client: pg.PoolClient) {}
+function postgresRunner(client: pg.Pool | pg.PoolClient): SqlRunner {
+  return {
+    all: async <T>(sql: string, values: readonly unknown[]) =>
+      (await client.query(numberedPlaceholders(sql), [...values])).rows as T[],
+    run: async (sql, values) => (await client.query(numberedPlaceholders(sql), [...values])).rowCount ?? 0,
+  };
+}
+
+class PostgresTx extends PlanRecordsTx implements IncidentTx {
+  protected readonly sql: SqlRunner;
+
+  constructor(private readonly client: pg.PoolClient) {
+    super();
+    this.sql = postgresRunner(client);
+  }
 
   async seenAlertKeys(keys: readonly string[]): Promise<Set<string>> {
     if (keys.length === 0) return new Set();
@@ -185,8 +200,13 @@ class PostgresTx implements IncidentTx {
 }
 
 /** Incidents and the audit log in PostgreSQL, for several medic processes on several hosts. */
-export class PostgresStore implements IncidentStore, AuditLog {
-  private constructor(private readonly pool: pg.Pool) {}
+export class PostgresStore extends PlanRecordsReader implements IncidentStore, AuditLog {
+  protected readonly readSql: SqlRunner;
+
+  private constructor(private readonly pool: pg.Pool) {
+    super();
+    this.readSql = postgresRunner(pool);
+  }
 
   static async connect(url: string, options: { schema?: string } = {}): Promise<PostgresStore> {
     const pool = new pg.Pool({

@@ -90,5 +90,47 @@ CREATE TABLE incident_similar (
 );
 `,
     },
+    {
+      version: 4,
+      name: 'drafts, plans, approvals, executions, settings',
+      sql: `
+CREATE TABLE incident_drafts (
+  incident_id TEXT PRIMARY KEY REFERENCES incidents (id),
+  drafted_at TEXT NOT NULL,
+  record TEXT NOT NULL
+);
+CREATE TABLE plans (
+  id TEXT PRIMARY KEY,
+  incident_id TEXT NOT NULL REFERENCES incidents (id),
+  created_at TEXT NOT NULL,
+  body TEXT NOT NULL
+);
+CREATE INDEX plans_incident ON plans (incident_id, created_at);
+CREATE TABLE approvals (
+  plan_id TEXT NOT NULL REFERENCES plans (id),
+  by_name TEXT NOT NULL,
+  decision TEXT NOT NULL,
+  incident_id TEXT NOT NULL,
+  via TEXT NOT NULL,
+  reason TEXT,
+  at TEXT NOT NULL,
+  PRIMARY KEY (plan_id, by_name, decision)
+);
+CREATE TABLE executions (
+  plan_id TEXT PRIMARY KEY REFERENCES plans (id),
+  incident_id TEXT NOT NULL REFERENCES incidents (id),
+  idempotency_key TEXT NOT NULL,
+  state TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  body TEXT NOT NULL
+);
+CREATE INDEX executions_started ON executions (started_at);
+CREATE TABLE settings (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+`,
+    },
   ];
 }

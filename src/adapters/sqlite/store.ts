@@ -20,6 +20,8 @@ import type {
   SimilarRecord,
 } from '../../ports/incident-store.js';
 import { coreSchema } from '../sql/migrations.js';
+import { PlanRecordsReader, PlanRecordsTx } from '../sql/plan-record-base.js';
+import type { SqlRunner } from '../sql/plan-records.js';
 import { auditReadQuery, incidentListQuery, incidentPage } from '../sql/queries.js';
 import {
   type AlertRow,
@@ -80,8 +82,20 @@ function migrate(db: Database.Database): void {
   }
 }
 
-class SqliteTx implements IncidentTx {
-  constructor(private readonly db: Database.Database) {}
+function sqliteRunner(db: Database.Database): SqlRunner {
+  return {
+    all: async <T>(sql: string, values: readonly unknown[]) => db.prepare(sql).all(...values) as T[],
+    run: async (sql, values) => db.prepare(sql).run(...values).changes,
+  };
+}
+
+class SqliteTx extends PlanRecordsTx implements IncidentTx {
+  protected readonly sql: SqlRunner;
+
+  constructor(private readonly db: Database.Database) {
+    super();
+    this.sql = sqliteRunner(db);
+  }
 
   async seenAlertKeys(keys: readonly string[]): Promise<Set<string>> {
     const seen = new Set<string>();
@@ -249,15 +263,18 @@ class SqliteTx implements IncidentTx {
  * Incidents and the audit log in one SQLite file (WAL). Writers serialise through BEGIN IMMEDIATE.
  * Open one instance per file per process: two in one process would block each other's event loop.
  */
-export class SqliteStore implements IncidentStore, AuditLog {
+export class SqliteStore extends PlanRecordsReader implements IncidentStore, AuditLog {
   private readonly writer: Database.Database;
   private readonly reader: Database.Database;
+  protected readonly readSql: SqlRunner;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(readonly path: string) {
+    super();
     this.writer = open(path);
     migrate(this.writer);
     this.reader = path === ':memory:' ? this.writer : open(path);
+    this.readSql = sqliteRunner(this.reader);
   }
 
   transaction<T>(work: (tx: IncidentTx) => Promise<T>): Promise<T> {
