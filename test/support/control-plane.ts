@@ -430,3 +430,139 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     throw new Error(`${(error as Error).message}\n${logs}`);
   }
 }
+
+function ensureOk(what: string, response: ApiResponse, allowed: number[] = []): ApiResponse {
+  if ((response.status >= 200 && response.status < 300) || allowed.includes(response.status)) return response;
+  throw new Error(`${what}: HTTP ${response.status}: ${JSON.stringify(response.body)}`);
+}
+
+interface PodJson {
+  metadata: { name: string; deletionTimestamp?: string };
+  spec: { containers: Array<{ name: string; image: string }> };
+  status?: { phase?: string };
+}
+
+/**
+ * Marks every live Pod of `namespace` that is not Running yet Running and Ready through the status subresource, as a kubelet
+ * would (none runs here). The pods stay unbound to any node, so a delete removes them at once instead of
+ * waiting for a kubelet to confirm. Returns the names of the pods it marked.
+ */
+export async function markPodsReady(plane: ControlPlane, namespace: string): Promise<string[]> {
+  const list = ensureOk(
+    `list pods in ${namespace}`,
+    await plane.request('GET', `/api/v1/namespaces/${namespace}/pods`),
+  );
+  const pods = (list.body as { items: PodJson[] }).items.filter(
+    (pod) => !pod.metadata.deletionTimestamp && pod.status?.phase !== 'Running',
+  );
+  const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  for (const pod of pods) {
+    const status = {
+      phase: 'Running',
+      startTime: now,
+      conditions: ['PodScheduled', 'Initialized', 'ContainersReady', 'Ready'].map((type) => ({
+        type,
+        status: 'True',
+        lastTransitionTime: now,
+      })),
+      containerStatuses: pod.spec.containers.map((c) => ({
+        name: c.name,
+        image: c.image,
+        imageID: `docker.io/library/${c.image}@sha256:${'0'.repeat(64)}`,
+        ready: true,
+        started: true,
+        restartCount: 0,
+        state: { running: { startedAt: now } },
+      })),
+    };
+    const path = `/api/v1/namespaces/${namespace}/pods/${pod.metadata.name}/status`;
+    // 404: the pod went away since the list (a ReplicaSet scaled down meanwhile).
+    ensureOk(
+      `mark ${pod.metadata.name} ready`,
+      await plane.request('PATCH', path, { status }, 'application/merge-patch+json'),
+      [404],
+    );
+  }
+  return pods.map((pod) => pod.metadata.name);
+}
+
+/** A fake Node (no kubelet behind it) that reports Ready, for cordon tests. */
+export async function createFakeNode(plane: ControlPlane, name: string): Promise<void> {
+  const node = {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name, labels: { 'kubernetes.io/hostname': name } },
+  };
+  ensureOk(`create node ${name}`, await plane.request('POST', '/api/v1/nodes', node), [409]);
+  const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const status = {
+    conditions: [
+      {
+        type: 'Ready',
+        status: 'True',
+        reason: 'KubeletReady',
+        lastHeartbeatTime: now,
+        lastTransitionTime: now,
+      },
+    ],
+    capacity: { cpu: '4', memory: '8Gi', pods: '110' },
+    allocatable: { cpu: '4', memory: '8Gi', pods: '110' },
+  };
+  const path = `/api/v1/nodes/${name}/status`;
+  ensureOk(
+    `mark node ${name} ready`,
+    await plane.request('PATCH', path, { status }, 'application/merge-patch+json'),
+  );
+}
+
+/**
+ * A kubeconfig for a ServiceAccount of `namespace` (created with the namespace if need be) that RBAC
+ * lets only get, list and watch: every write it sends is answered 403. The token comes from TokenRequest.
+ */
+export async function restrictedKubeconfig(
+  plane: ControlPlane,
+  namespace: string,
+  name = 'medic-read-only',
+): Promise<string> {
+  const rbac = 'rbac.authorization.k8s.io/v1';
+  const objects: Array<[string, unknown]> = [
+    ['/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }],
+    [
+      `/api/v1/namespaces/${namespace}/serviceaccounts`,
+      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace } },
+    ],
+    [
+      '/apis/rbac.authorization.k8s.io/v1/clusterroles',
+      {
+        apiVersion: rbac,
+        kind: 'ClusterRole',
+        metadata: { name },
+        rules: [
+          { apiGroups: ['', 'apps', 'autoscaling'], resources: ['*'], verbs: ['get', 'list', 'watch'] },
+        ],
+      },
+    ],
+    [
+      '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings',
+      {
+        apiVersion: rbac,
+        kind: 'ClusterRoleBinding',
+        metadata: { name: `${name}-${namespace}` },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
+        subjects: [{ kind: 'ServiceAccount', name, namespace }],
+      },
+    ],
+  ];
+  for (const [path, body] of objects)
+    ensureOk(`create ${path}`, await plane.request('POST', path, body), [409]);
+  const tokenPath = `/api/v1/namespaces/${namespace}/serviceaccounts/${name}/token`;
+  const request = {
+    apiVersion: 'authentication.k8s.io/v1',
+    kind: 'TokenRequest',
+    spec: { expirationSeconds: 3600 },
+  };
+  const response = ensureOk(`request a token for ${name}`, await plane.request('POST', tokenPath, request));
+  const token = (response.body as { status?: { token?: string } }).status?.token;
+  if (!token) throw new Error(`no token in the TokenRequest answer: ${JSON.stringify(response.body)}`);
+  return kubeconfig(plane.url, plane.caPem, token);
+}

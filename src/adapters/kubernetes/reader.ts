@@ -43,17 +43,18 @@ function normaliseTimes(value: unknown): unknown {
 }
 
 /** A typed model back to API JSON; list items get the apiVersion and kind the server leaves off. */
-function toJson(model: unknown, type: string, apiVersion: string, kind: string): KubeObject {
+export function toJson(model: unknown, type: string, apiVersion: string, kind: string): KubeObject {
   const json = normaliseTimes(ObjectSerializer.serialize(model, type, '')) as KubeObject;
   return { ...json, apiVersion: json.apiVersion ?? apiVersion, kind: json.kind ?? kind };
 }
 
-interface ApiStatus {
+export interface ApiStatus {
   message?: string;
   reason?: string;
+  details?: unknown;
 }
 
-function statusOf(body: unknown): ApiStatus {
+export function statusOf(body: unknown): ApiStatus {
   if (typeof body === 'string') {
     try {
       return statusOf(JSON.parse(body) as unknown);
@@ -217,7 +218,9 @@ export class KubernetesClusterReader implements ClusterReader {
     namespace: string,
   ): Promise<{ limitRanges: KubeObject[]; resourceQuotas: KubeObject[] }> {
     const [ranges, quotas] = await Promise.all([
-      call(`list LimitRanges in ${namespace}`, namespace, () => this.core.listNamespacedLimitRange({ namespace })),
+      call(`list LimitRanges in ${namespace}`, namespace, () =>
+        this.core.listNamespacedLimitRange({ namespace }),
+      ),
       call(`list ResourceQuotas in ${namespace}`, namespace, () =>
         this.core.listNamespacedResourceQuota({ namespace }),
       ),

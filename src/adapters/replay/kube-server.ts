@@ -2,6 +2,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { stringify } from 'yaml';
 import type { KubeObject } from '../../domain/evidence/telemetry.js';
+import { ReplayRollouts } from './kube-rollout.js';
+import { notFound, qualified, status } from './kube-status.js';
+import { KubeReplayStore } from './kube-store.js';
+import { deleteObject, patchObject, type WriteContext } from './kube-write.js';
 import {
   fieldsMatch,
   labelsMatch,
@@ -10,7 +14,10 @@ import {
   SelectorError,
 } from './selectors.js';
 
-/** The resources the replay server serves, read-only. */
+export type { Status } from './kube-status.js';
+export { KubeReplayStore } from './kube-store.js';
+
+/** The resources the replay server serves. */
 export const replayResources = [
   { group: '', version: 'v1', plural: 'pods', kind: 'Pod', namespaced: true },
   { group: '', version: 'v1', plural: 'events', kind: 'Event', namespaced: true },
@@ -40,6 +47,16 @@ export interface KubeReplayOptions {
   token?: string;
   /** The user named in 403 messages. */
   user?: string;
+  /**
+   * Accept PATCH (strategic-merge, merge, JSON patch; `?dryRun=All`) and DELETE of Pods. Off by default:
+   * a replayed world is then read-only and writes get 405.
+   */
+  writable?: boolean;
+  /**
+   * After a spec change, how many reads of the workload pass before its rollout converges (0, the
+   * default: at once). Lets a caller watch `rollout status` wait, then finish.
+   */
+  rolloutReads?: number;
 }
 
 export interface KubeReplayServer {
@@ -50,32 +67,6 @@ export interface KubeReplayServer {
   requests: string[];
   close(): Promise<void>;
 }
-
-export interface Status {
-  kind: 'Status';
-  apiVersion: 'v1';
-  metadata: Record<string, never>;
-  status: 'Failure';
-  message: string;
-  reason: string;
-  details?: { name?: string; group?: string; kind?: string };
-  code: number;
-}
-
-function status(code: number, reason: string, message: string, details?: Status['details']): Status {
-  return {
-    kind: 'Status',
-    apiVersion: 'v1',
-    metadata: {},
-    status: 'Failure',
-    message,
-    reason,
-    ...(details ? { details } : {}),
-    code,
-  };
-}
-
-const qualified = (r: Resource) => (r.group === '' ? r.plural : `${r.plural}.${r.group}`);
 
 interface Route {
   resource: Resource;
@@ -114,29 +105,13 @@ function route(path: string): Route | null {
   return { resource, namespace, name };
 }
 
-export class KubeReplayStore {
-  private readonly objects: KubeObject[];
-  readonly resourceVersion: string;
-
-  constructor(objects: readonly KubeObject[]) {
-    let rv = 1000;
-    this.objects = objects.map((original) => {
-      const object = structuredClone(original);
-      rv += 1;
-      object.metadata['resourceVersion'] ??= String(rv);
-      object.metadata.uid ??= `00000000-0000-4000-8000-${String(rv).padStart(12, '0')}`;
-      return object;
-    });
-    this.resourceVersion = String(rv);
-  }
-
-  of(resource: Resource, namespace: string | null): KubeObject[] {
-    return this.objects.filter(
-      (o) =>
-        o.kind === resource.kind &&
-        (namespace === null || (o.metadata.namespace ?? 'default') === namespace || !resource.namespaced),
-    );
-  }
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
 }
 
 function answer(res: ServerResponse, code: number, body: unknown): void {
@@ -145,9 +120,18 @@ function answer(res: ServerResponse, code: number, body: unknown): void {
   res.end(text);
 }
 
-function handle(store: KubeReplayStore, options: KubeReplayOptions, req: IncomingMessage): [number, unknown] {
-  const url = new URL(req.url ?? '/', 'http://replay');
-  if (options.token !== undefined && req.headers.authorization !== `Bearer ${options.token}`) {
+interface Request {
+  method: string;
+  url: string;
+  authorization: string | undefined;
+  contentType: string;
+  body: string;
+}
+
+function handle(context: WriteContext, options: KubeReplayOptions, req: Request): [number, unknown] {
+  const { store } = context;
+  const url = new URL(req.url, 'http://replay');
+  if (options.token !== undefined && req.authorization !== `Bearer ${options.token}`) {
     return [401, status(401, 'Unauthorized', 'Unauthorized')];
   }
   if (url.pathname === '/version') {
@@ -158,9 +142,13 @@ function handle(store: KubeReplayStore, options: KubeReplayOptions, req: Incomin
     return [404, status(404, 'NotFound', 'the server could not find the requested resource')];
   }
   const { resource, namespace, name } = target;
-  const verb = req.method === 'GET' ? (name === null ? 'list' : 'get') : (req.method ?? '').toLowerCase();
-  if (req.method !== 'GET') {
-    return [405, status(405, 'MethodNotAllowed', `the replay server is read-only: ${verb} is not allowed`)];
+  const verb = req.method === 'GET' ? (name === null ? 'list' : 'get') : req.method.toLowerCase();
+  const writes = options.writable ? ['PATCH', 'DELETE'] : [];
+  if (req.method !== 'GET' && !(writes.includes(req.method) && name !== null)) {
+    const why = options.writable
+      ? 'the replay server takes GET, PATCH and DELETE of one object'
+      : 'the replay server is read-only';
+    return [405, status(405, 'MethodNotAllowed', `${why}: ${verb} is not allowed`)];
   }
   const forbidden = options.forbiddenNamespaces ?? [];
   const denied =
@@ -173,14 +161,17 @@ function handle(store: KubeReplayStore, options: KubeReplayOptions, req: Incomin
     const details = { ...(name === null ? {} : { name }), group: resource.group, kind: resource.plural };
     return [403, status(403, 'Forbidden', message, details)];
   }
+  if (name !== null && req.method === 'PATCH') {
+    return patchObject(context, { resource, namespace, name }, req.contentType, req.body, url.searchParams);
+  }
+  if (name !== null && req.method === 'DELETE') {
+    return deleteObject(context, { resource, namespace, name }, url.searchParams);
+  }
   const candidates = store.of(resource, namespace);
   if (name !== null) {
     const found = candidates.find((o) => o.metadata.name === name);
-    if (!found) {
-      const details = { name, group: resource.group, kind: resource.plural };
-      return [404, status(404, 'NotFound', `${qualified(resource)} "${name}" not found`, details)];
-    }
-    return [200, found];
+    if (!found) return [404, notFound(resource, name)];
+    return [200, context.rollouts.read(found)];
   }
   let items = candidates;
   try {
@@ -218,15 +209,24 @@ export async function startKubeReplayServer(
   options: KubeReplayOptions = {},
 ): Promise<KubeReplayServer> {
   const store = new KubeReplayStore(objects);
+  const context: WriteContext = { store, rollouts: new ReplayRollouts(store, options.rolloutReads ?? 0) };
   const requests: string[] = [];
   const server = createServer((req, res) => {
     requests.push(`${req.method ?? 'GET'} ${req.url ?? '/'}`);
-    try {
-      const [code, body] = handle(store, options, req);
-      answer(res, code, body);
-    } catch (error) {
-      answer(res, 500, status(500, 'InternalError', `replay server: ${(error as Error).message}`));
-    }
+    readBody(req)
+      .then((body) => {
+        const [code, answered] = handle(context, options, {
+          method: req.method ?? 'GET',
+          url: req.url ?? '/',
+          authorization: req.headers.authorization,
+          contentType: req.headers['content-type'] ?? '',
+          body,
+        });
+        answer(res, code, answered);
+      })
+      .catch((error: unknown) => {
+        answer(res, 500, status(500, 'InternalError', `replay server: ${(error as Error).message}`));
+      });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
