@@ -142,6 +142,30 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   kubernetes: z.strictObject({ kubeconfig: z.string().min(1).optional() }).prefault({}),
+  playbooks: z.strictObject({ dir: z.string().min(1).optional() }).prefault({}),
+  policy: z
+    .strictObject({
+      file: z.string().min(1).optional(),
+      // Protected by default, like kube-system: medic never remediates itself.
+      ownNamespace: z.string().min(1).default('medic'),
+    })
+    .prefault({}),
+  execution: z
+    .strictObject({
+      paused: z.union([z.boolean(), z.stringbool()]).default(false),
+      fieldManager: z.string().min(1).max(128).default('medic'),
+      pollIntervalMs: positiveInt.default(2000),
+      concurrency: positiveInt.default(2),
+    })
+    .prefault({}),
+  approvals: z
+    .strictObject({
+      // API token → approver name, so an HTTP approval names a person the token proves.
+      tokens: z
+        .record(z.string().min(16, 'approver tokens need at least 16 characters'), z.string().min(1))
+        .default({}),
+    })
+    .prefault({}),
   qdrant: z.strictObject({ url: httpUrl.optional(), apiKey: secret.optional() }).prefault({}),
   slack: z
     .strictObject({
@@ -156,7 +180,22 @@ export const configSchema = z.strictObject({
       openaiBaseUrl: httpUrl.optional(),
       model: secret.optional(),
       ollamaUrl: httpUrl.optional(),
+      anthropicApiKey: secret.optional(),
       embedModel: secret.optional(),
+      // Which API drafts; unset: openai when OPENAI_BASE_URL or OPENAI_API_KEY is set, else ollama
+      // when OLLAMA_URL is, else anthropic when ANTHROPIC_API_KEY is. No model: case-based only.
+      provider: z.enum(['openai', 'ollama', 'anthropic']).optional(),
+      method: z.enum(['functionCalling', 'jsonMode', 'jsonSchema']).default('functionCalling'),
+      timeoutMs: positiveInt.default(30_000),
+      temperature: z.number().min(0).max(2).default(0),
+      instructionsInUserMessage: z.union([z.boolean(), z.stringbool()]).default(false),
+      promptsDir: z.string().min(1).optional(),
+      prices: z
+        .record(
+          z.string().min(1),
+          z.strictObject({ inputPerMTok: z.number().min(0), outputPerMTok: z.number().min(0) }),
+        )
+        .default({}),
     })
     .prefault({}),
 });
@@ -179,6 +218,9 @@ export const envBindings: ReadonlyArray<{ env: string; path: readonly string[]; 
     { env: 'TEMPO_URL', path: ['traces', 'tempoUrl'], type: 'string' },
     { env: 'JAEGER_URL', path: ['traces', 'jaegerUrl'], type: 'string' },
     { env: 'KUBECONFIG', path: ['kubernetes', 'kubeconfig'], type: 'string' },
+    { env: 'MEDIC_PLAYBOOKS_DIR', path: ['playbooks', 'dir'], type: 'string' },
+    { env: 'MEDIC_POLICY', path: ['policy', 'file'], type: 'string' },
+    { env: 'MEDIC_PAUSED', path: ['execution', 'paused'], type: 'string' },
     { env: 'QDRANT_URL', path: ['qdrant', 'url'], type: 'string' },
     { env: 'QDRANT_API_KEY', path: ['qdrant', 'apiKey'], type: 'string' },
     { env: 'SLACK_BOT_TOKEN', path: ['slack', 'botToken'], type: 'string' },
@@ -188,5 +230,8 @@ export const envBindings: ReadonlyArray<{ env: string; path: readonly string[]; 
     { env: 'OPENAI_BASE_URL', path: ['llm', 'openaiBaseUrl'], type: 'string' },
     { env: 'MEDIC_LLM_MODEL', path: ['llm', 'model'], type: 'string' },
     { env: 'OLLAMA_URL', path: ['llm', 'ollamaUrl'], type: 'string' },
+    { env: 'ANTHROPIC_API_KEY', path: ['llm', 'anthropicApiKey'], type: 'string' },
+    { env: 'MEDIC_LLM_PROVIDER', path: ['llm', 'provider'], type: 'string' },
+    { env: 'MEDIC_LLM_METHOD', path: ['llm', 'method'], type: 'string' },
     { env: 'MEDIC_EMBED_MODEL', path: ['llm', 'embedModel'], type: 'string' },
   ];

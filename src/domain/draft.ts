@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ObjectRef } from './playbook.js';
 
 /** Playbooks that change nothing in a cluster; they take no target. */
 export const NON_ACTING_PLAYBOOKS: ReadonlySet<string> = new Set(['escalate', 'none']);
@@ -86,4 +87,11 @@ export function escalationDraft(diagnosis: string, rationale: string, refs: stri
     evidence_refs: refs,
     risk_notes: [],
   };
+}
+
+/** The target as an object reference (zod's optional namespace may hold undefined; references never do). */
+export function refOf(target: Target): ObjectRef {
+  return target.namespace === undefined
+    ? { kind: target.kind, name: target.name }
+    : { kind: target.kind, namespace: target.namespace, name: target.name };
 }

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from '../observability/logger.js';
 import { handleError } from './errors.js';
+import { type DecisionRouteDeps, decisionRoutes } from './routes/decisions.js';
 import { type HealthDeps, healthRoutes } from './routes/health.js';
 import { type IncidentRouteDeps, incidentRoutes } from './routes/incidents.js';
 import { type WebhookDeps, webhookRoutes } from './routes/webhook.js';
@@ -10,6 +11,7 @@ export interface AppDeps {
   bodyLimitBytes: number;
   webhook: WebhookDeps;
   incidents: IncidentRouteDeps;
+  decisions: DecisionRouteDeps;
   health: HealthDeps;
 }
 
@@ -31,6 +33,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   );
   webhookRoutes(app, deps.webhook);
   incidentRoutes(app, deps.incidents);
+  decisionRoutes(app, deps.decisions);
   healthRoutes(app, deps.health);
   return app;
 }

@@ -22,6 +22,8 @@ const statusByCode: Partial<Record<ErrorCode, number>> = {
   [ErrorCodes.badRequest]: 400,
   [ErrorCodes.unauthorized]: 401,
   [ErrorCodes.notFound]: 404,
+  [ErrorCodes.approvalRefused]: 403,
+  [ErrorCodes.invalidTransition]: 409,
   [ErrorCodes.payloadTooLarge]: 413,
   [ErrorCodes.backpressure]: 503,
   [ErrorCodes.queueUnavailable]: 503,

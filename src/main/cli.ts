@@ -1,11 +1,15 @@
 import { Command, CommanderError } from 'commander';
-import { ErrorCodes, isMedicError } from '../domain/errors.js';
+import { ErrorCodes, isMedicError, MedicError } from '../domain/errors.js';
 import { createLogger } from '../observability/logger.js';
 import { auditCommands } from './commands/audit.js';
 import { commandContext } from './commands/context.js';
+import { decisionCommands } from './commands/decisions.js';
+import { evalCommand } from './commands/eval.js';
 import { incidentCommands } from './commands/incidents.js';
 import { memoryCommands } from './commands/memory.js';
+import { playbookCommands } from './commands/playbooks.js';
 import { queueCommands } from './commands/queue.js';
+import { openPrimaryDrafter } from './drafting.js';
 import { openRuntime } from './runtime.js';
 import { startServer } from './server.js';
 import { startWorkers } from './workers.js';
@@ -89,6 +93,20 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
   auditCommands(program, context);
   queueCommands(program, context);
   memoryCommands(program, context);
+  playbookCommands(program, context);
+  decisionCommands(program, context);
+  evalCommand(program, context, {
+    llmDrafter: async (config) => {
+      const drafter = await openPrimaryDrafter(config);
+      if (!drafter) {
+        throw new MedicError(
+          ErrorCodes.usage,
+          '--drafter llm needs a model: set MEDIC_LLM_MODEL and OPENAI_BASE_URL (or OLLAMA_URL, ANTHROPIC_API_KEY)',
+        );
+      }
+      return drafter;
+    },
+  });
   return program;
 }
 
@@ -99,6 +117,8 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) {
+      // `medic eval` reports its documented outcomes (3 unsafe, 4 below baseline) as commander exits.
+      if (error.code === 'medic.eval.exit') return error.exitCode;
       return error.exitCode === 0 ? 0 : EXIT_USAGE;
     }
     if (isMedicError(error)) {

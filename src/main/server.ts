@@ -3,6 +3,7 @@ import { evictionWarning } from '../adapters/bullmq/connection.js';
 import { QueueAdmin } from '../adapters/bullmq/queue-admin.js';
 import { buildApp } from '../http/app.js';
 import { Ingestor } from '../pipeline/ingest.js';
+import { decisionDeps } from './decisions.js';
 import type { Runtime } from './runtime.js';
 import { startWorkers, type Workers } from './workers.js';
 
@@ -54,6 +55,7 @@ export async function startServer(runtime: Runtime, options: { withWorkers: bool
       metrics,
     },
     incidents: { store: runtime.store, audit: runtime.store, token: config.server.apiToken },
+    decisions: decisionDeps(runtime),
     health: {
       metrics,
       checks: [

@@ -1,13 +1,12 @@
 import { workerConnection } from '../adapters/bullmq/connection.js';
-import { BullmqStageQueue } from '../adapters/bullmq/stage-queue.js';
 import { type StageWorker, startStageWorker } from '../adapters/bullmq/stage-worker.js';
 import { correlate } from '../pipeline/correlate.js';
 import { runGatherStage } from '../pipeline/gather-stage.js';
 import { staleEntries } from '../pipeline/memory.js';
 import { runRetrieveStage } from '../pipeline/retrieve-stage.js';
-import { systemClock } from '../ports/clock.js';
 import type { AlertAdmission } from '../ports/ingest-queue.js';
-import { openMemory } from './memory.js';
+import { startActionWorkers } from './action-workers.js';
+import { isIncidentJob } from './jobs.js';
 import type { Runtime } from './runtime.js';
 import { sourceGuards } from './sources.js';
 
@@ -15,26 +14,16 @@ export interface Workers {
   close(): Promise<void>;
 }
 
-/** Starts one BullMQ worker per implemented pipeline stage. */
-const isIncidentJob = (data: unknown): data is { incidentId: string } =>
-  typeof data === 'object' &&
-  data !== null &&
-  typeof (data as { incidentId?: unknown }).incidentId === 'string';
-
+/** Starts one BullMQ worker per pipeline stage. */
 export async function startWorkers(runtime: Runtime): Promise<Workers> {
   const { config, logger, metrics } = runtime;
   const connection = workerConnection(runtime.redisSettings);
-  const stages = new BullmqStageQueue(runtime.redis, runtime.redisSettings, {
-    attempts: config.queue.attempts,
-    backoffMs: config.queue.backoffMs,
-    backoffJitter: config.queue.backoffJitter,
-    keepCompleted: config.queue.keepCompleted,
-  });
+  const stages = runtime.stages;
   const { sources, disabled } = runtime.evidence;
   for (const source of disabled)
     logger.info({ source: source.name, reason: source.reason }, 'evidence source disabled');
   const guards = sourceGuards(config);
-  const memory = await openMemory(config);
+  const memory = await runtime.openMemory();
   const stale = await staleEntries(memory).catch(() => 0);
   if (stale > 0) {
     logger.warn(
@@ -66,7 +55,7 @@ export async function startWorkers(runtime: Runtime): Promise<Workers> {
         const outcome = await correlate(data.admissions, {
           store: runtime.store,
           queue: runtime.ingestQueue,
-          clock: systemClock,
+          clock: runtime.clock,
           logger,
           stages,
           onTransition: (_id, to) => metrics.incidentTransitions.inc({ to }),
@@ -85,7 +74,7 @@ export async function startWorkers(runtime: Runtime): Promise<Workers> {
           sources,
           guards,
           settings: config.gather,
-          clock: systemClock,
+          clock: runtime.clock,
           logger,
           stages,
           onCollected: (bundle) => {
@@ -113,11 +102,13 @@ export async function startWorkers(runtime: Runtime): Promise<Workers> {
           embedder: memory.embedder,
           k: config.memory.k,
           scope: config.memory.scope,
-          clock: systemClock,
+          clock: runtime.clock,
           logger,
+          stages,
         });
       },
     }),
+    ...(await startActionWorkers(runtime, { shared, memory })),
   ];
   // Receipts outlive ingest's dedupe window twice over, then go: the table must not grow forever.
   const retentionMs = 2 * config.ingest.dedupeTtlSeconds * 1000;
@@ -132,7 +123,10 @@ export async function startWorkers(runtime: Runtime): Promise<Workers> {
   pruneTimer.unref();
   void prune();
   logger.info(
-    { stages: ['correlate', 'gather', 'retrieve'], concurrency: config.queue.concurrency },
+    {
+      stages: ['correlate', 'gather', 'retrieve', 'draft', 'guard', 'execute', 'learn'],
+      concurrency: config.queue.concurrency,
+    },
     'workers started',
   );
   return {
@@ -144,7 +138,6 @@ export async function startWorkers(runtime: Runtime): Promise<Workers> {
       if (results.some((result) => result.forced)) {
         logger.warn('shutdown deadline reached; unfinished jobs return to the queue as stalled');
       }
-      await stages.close().catch(() => undefined);
       await memory.index.close().catch(() => undefined);
       connection.disconnect();
     },

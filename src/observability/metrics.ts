@@ -80,6 +80,80 @@ export function createMetrics() {
       labelNames: ['type'] as const,
       registers: [registry],
     }),
+    drafts: new Counter({
+      name: 'medic_drafts_total',
+      help: 'Drafts stored, by the drafter that produced them and the playbook chosen',
+      labelNames: ['drafter', 'playbook'] as const,
+      registers: [registry],
+    }),
+    draftSeconds: new Histogram({
+      name: 'medic_draft_seconds',
+      help: 'Time to a stored draft, fallbacks included',
+      labelNames: ['drafter'] as const,
+      buckets: [0.005, 0.02, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers: [registry],
+    }),
+    llmCalls: new Histogram({
+      name: 'medic_llm_call_seconds',
+      help: 'LLM calls by model and outcome',
+      labelNames: ['model', 'outcome'] as const,
+      buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60],
+      registers: [registry],
+    }),
+    llmTokens: new Counter({
+      name: 'medic_llm_tokens_total',
+      help: 'LLM tokens by model and direction (input, output)',
+      labelNames: ['model', 'direction'] as const,
+      registers: [registry],
+    }),
+    llmCost: new Counter({
+      name: 'medic_llm_cost_usd_total',
+      help: 'LLM cost in US dollars from the configured price table',
+      labelNames: ['model'] as const,
+      registers: [registry],
+    }),
+    verdicts: new Counter({
+      name: 'medic_guard_verdicts_total',
+      help: 'Policy verdicts by playbook and decision',
+      labelNames: ['playbook', 'decision'] as const,
+      registers: [registry],
+    }),
+    guardSeconds: new Histogram({
+      name: 'medic_guard_seconds',
+      help: 'Guard stage time: rendering, dry-runs and policy',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    approvals: new Counter({
+      name: 'medic_approvals_total',
+      help: 'Approval decisions by channel, decision and outcome (recorded, duplicate, refused)',
+      labelNames: ['via', 'decision', 'outcome'] as const,
+      registers: [registry],
+    }),
+    executions: new Counter({
+      name: 'medic_executions_total',
+      help: 'Finished executions by playbook and outcome',
+      labelNames: ['playbook', 'outcome'] as const,
+      registers: [registry],
+    }),
+    executionSeconds: new Histogram({
+      name: 'medic_execution_seconds',
+      help: 'Execution time from start to a final state, rollout waits included',
+      labelNames: ['playbook'] as const,
+      buckets: [0.1, 0.5, 1, 5, 15, 30, 60, 120, 300, 600],
+      registers: [registry],
+    }),
+    paused: new Gauge({
+      name: 'medic_paused',
+      help: '1 while the execution kill switch is on',
+      registers: [registry],
+    }),
+    learned: new Counter({
+      name: 'medic_memory_learned_total',
+      help: 'Ended incidents indexed into the similar-incident memory, by outcome',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
   };
 }
 

@@ -1,9 +1,9 @@
 import { ErrorCodes, MedicError } from '../domain/errors.js';
-import { type SignatureInput, signatureFromEvidence } from '../domain/memory/signature.js';
-import { workloadFromLabels } from '../domain/workload.js';
 import type { Logger } from '../observability/logger.js';
 import type { Clock } from '../ports/clock.js';
 import type { IncidentStore, SimilarRecord } from '../ports/incident-store.js';
+import type { StageQueue } from '../ports/stage-queue.js';
+import { incidentSignature } from './incident-signature.js';
 import { type RetrieveDeps, retrieveSimilar } from './retrieve.js';
 
 export interface RetrieveStageDeps extends RetrieveDeps {
@@ -12,6 +12,8 @@ export interface RetrieveStageDeps extends RetrieveDeps {
   logger: Logger;
   /** Only past incidents of the same cluster (and namespace) count, when set. */
   scope: 'all' | 'cluster' | 'namespace';
+  /** Where the incident goes next (draft). */
+  stages?: StageQueue;
 }
 
 const ACTOR = 'medic/retrieve';
@@ -24,18 +26,11 @@ export async function runRetrieveStage(incidentId: string, deps: RetrieveStageDe
     deps.store.alerts(incidentId),
     deps.store.evidence(incidentId),
   ]);
-  const alertnames = [...new Set(alerts.map((alert) => alert.alertname))];
-  const labels = alerts[0]?.labels ?? {};
-  const signature: SignatureInput = evidence
-    ? signatureFromEvidence(evidence, alertnames, { labels })
-    : { alertnames, labels };
-  const terminationReasons = [
-    ...new Set(
-      (evidence?.cluster?.restarts ?? [])
-        .flatMap((r) => [r.lastReason, r.waitingReason])
-        .filter((r): r is string => Boolean(r)),
-    ),
-  ];
+  const { signature, alertnames, workloadKind, terminationReasons } = incidentSignature(
+    incident,
+    alerts,
+    evidence,
+  );
   const filter = {
     ...(deps.scope !== 'all' ? { cluster: incident.cluster } : {}),
     ...(deps.scope === 'namespace' && incident.namespace ? { namespace: incident.namespace } : {}),
@@ -44,7 +39,7 @@ export async function runRetrieveStage(incidentId: string, deps: RetrieveStageDe
     signature,
     {
       alertnames,
-      workloadKind: incident.workload?.kind ?? workloadFromLabels(labels)?.kind ?? null,
+      workloadKind,
       terminationReasons,
     },
     { ...deps, filter },
@@ -75,6 +70,7 @@ export async function runRetrieveStage(incidentId: string, deps: RetrieveStageDe
       deps.clock.now(),
     );
   });
+  await deps.stages?.enqueue('draft', incidentId, record.retrievedAt);
   deps.logger.info(
     { incident: incidentId, stage: 'retrieve', matches: matches.length },
     'similar incidents retrieved',

@@ -60,7 +60,7 @@ const limitsSchema = z.strictObject({
   rollback: z.strictObject({ maxAgeDays: positive.default(14) }).prefault({}),
   deletePod: z.strictObject({ maxPerIncident: count.default(1) }).prefault({}),
   cordonNode: z
-    .strictObject({ maxUnschedulablePercent: z.number().min(0).max(100).default(20) })
+    .strictObject({ maxUnschedulablePercent: z.number().min(0).max(100).default(34) })
     .prefault({}),
   hpa: z
     .strictObject({

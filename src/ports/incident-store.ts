@@ -1,6 +1,6 @@
 import type { AuditEvent, AuditEventInput } from '../domain/audit.js';
-import type { EvidenceBundle } from '../domain/evidence/bundle.js';
 import type { DraftRecord } from '../domain/draft.js';
+import type { EvidenceBundle } from '../domain/evidence/bundle.js';
 import type { Incident, IncidentAlert, IncidentState } from '../domain/incident.js';
 import type { Approval, Execution, Plan } from '../domain/plan.js';
 

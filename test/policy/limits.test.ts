@@ -20,10 +20,11 @@ import {
 } from './fixtures.js';
 
 describe('rollback rule (now is 2026-03-04T10:00Z, current revision 5)', () => {
+  // A revision's age is how long ago it stopped serving: when its successor's ReplicaSet appeared.
   const replicaSets = [
-    replicaSet(5, '2026-03-03T09:00:00Z'),
-    replicaSet(4, '2026-02-18T10:00:00Z'), // exactly 14 days old
-    replicaSet(3, '2026-02-18T09:59:00Z'), // a minute past 14 days
+    replicaSet(5, '2026-03-03T09:00:00Z'), // revision 4 stopped serving yesterday
+    replicaSet(4, '2026-02-18T10:00:00Z'), // revision 3 stopped serving exactly 14 days ago
+    replicaSet(3, '2026-01-10T00:00:00Z'),
     replicaSet(2, '2026-02-01T00:00:00Z', 'other-app'),
   ];
   const rollback = (params: Record<string, unknown>, sets = replicaSets) =>
@@ -35,14 +36,20 @@ describe('rollback rule (now is 2026-03-04T10:00Z, current revision 5)', () => {
       }),
     );
 
-  it('allows the previous revision when it is exactly maxAgeDays old', () => {
+  it('allows the previous release however long it ran, and one retired exactly maxAgeDays ago', () => {
     expect(rollback({})).toEqual([]);
     expect(rollback({ toRevision: 4 })).toEqual([]);
+    expect(rollback({ toRevision: 3 })).toEqual([]);
   });
 
-  it('denies a revision just older than maxAgeDays', () => {
-    expect(rollback({ toRevision: 3 })).toEqual([
-      'rollback: revision 3 is 14 days old, older than the 14 days allowed',
+  it('denies a revision retired just over maxAgeDays ago', () => {
+    const older = [
+      replicaSet(5, '2026-03-03T09:00:00Z'),
+      replicaSet(4, '2026-02-18T09:59:00Z'),
+      replicaSet(3, '2026-01-10T00:00:00Z'),
+    ];
+    expect(rollback({ toRevision: 3 }, older)).toEqual([
+      'rollback: revision 3 stopped serving 14 days ago, longer than the 14 days allowed',
     ]);
   });
 
@@ -61,11 +68,13 @@ describe('rollback rule (now is 2026-03-04T10:00Z, current revision 5)', () => {
           p.limits.rollback.maxAgeDays = 7;
         }),
         playbook: playbook('rollback'),
-        draft: draft('rollback', { ...checkoutRef }, {}),
+        draft: draft('rollback', { ...checkoutRef }, { toRevision: 3 }),
         replicaSets,
       }),
     );
-    expect(reasons).toEqual(['rollback: revision 4 is 14 days old, older than the 7 days allowed']);
+    expect(reasons).toEqual([
+      'rollback: revision 3 stopped serving 14 days ago, longer than the 7 days allowed',
+    ]);
   });
 });
 
@@ -109,14 +118,14 @@ describe('cordon-node rule', () => {
       node(`node-${String.fromCharCode(97 + index)}`, index >= size - cordoned),
     );
 
-  it('allows reaching exactly 20% unschedulable and denies past it', () => {
-    expect(cordon(fleet(5, 0))).toEqual([]);
-    expect(cordon(fleet(10, 1))).toEqual([]);
-    expect(cordon(fleet(10, 2))).toEqual([
-      'cordon-node: 3 of 10 nodes (30%) would be unschedulable, more than the 20% allowed',
+  it('allows up to the default 34% unschedulable (one node of three) and denies past it', () => {
+    expect(cordon(fleet(3, 0))).toEqual([]);
+    expect(cordon(fleet(10, 2))).toEqual([]);
+    expect(cordon(fleet(10, 3))).toEqual([
+      'cordon-node: 4 of 10 nodes (40%) would be unschedulable, more than the 34% allowed',
     ]);
-    expect(cordon(fleet(4, 0))).toEqual([
-      'cordon-node: 1 of 4 nodes (25%) would be unschedulable, more than the 20% allowed',
+    expect(cordon(fleet(2, 0))).toEqual([
+      'cordon-node: 1 of 2 nodes (50%) would be unschedulable, more than the 34% allowed',
     ]);
   });
 

@@ -31,7 +31,7 @@ describe('loadPolicy', () => {
       setResources: { maxFactor: 4 },
       rollback: { maxAgeDays: 14 },
       deletePod: { maxPerIncident: 1 },
-      cordonNode: { maxUnschedulablePercent: 20 },
+      cordonNode: { maxUnschedulablePercent: 34 },
       hpa: { maxFactor: 2, maxReplicas: 100 },
     });
     expect(policy.blastRadius).toEqual({ perWorkloadPerHour: 2, perClusterPerHour: 10 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/load.js';
 import type { MedicConfig } from '../../src/config/schema.js';
-import { openRuntime, type Runtime } from '../../src/main/runtime.js';
+import { openRuntime, type Runtime, type RuntimeOverrides } from '../../src/main/runtime.js';
 import { type Server, startServer } from '../../src/main/server.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { waitFor } from './ports.js';
@@ -37,6 +37,7 @@ export async function startMedic(options: {
   env?: Record<string, string>;
   overrides?: Overrides;
   withWorkers?: boolean;
+  runtimeOverrides?: RuntimeOverrides;
 }): Promise<TestMedic> {
   const dataDir = mkdtempSync(join(tmpdir(), 'medic-test-'));
   const file = join(dataDir, 'medic.yaml');
@@ -57,7 +58,7 @@ export async function startMedic(options: {
     file,
   });
   const logger = createLogger(config.log.level);
-  const runtime = await openRuntime(config, logger);
+  const runtime = await openRuntime(config, logger, options.runtimeOverrides);
   const server = await startServer(runtime, { withWorkers: options.withWorkers ?? true });
   const url = server.url;
   const request = async (

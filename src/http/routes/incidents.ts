@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { formatPath } from '../../domain/alertmanager-payload.js';
 import { ErrorCodes, MedicError } from '../../domain/errors.js';
 import { incidentStates } from '../../domain/incident.js';
 import type { AuditLog } from '../../ports/audit-log.js';
 import type { IncidentStore } from '../../ports/incident-store.js';
 import { requireBearer } from '../auth.js';
+import { parseOrThrow } from '../parse.js';
 
 export interface IncidentRouteDeps {
   store: IncidentStore;
@@ -29,14 +29,6 @@ const listQuery = z.strictObject({
   cursor: z.string().max(512).optional(),
 });
 
-function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const first = parsed.error.issues[0];
-  const field = first ? `${where}.${formatPath(first.path)}` : where;
-  throw new MedicError(ErrorCodes.badRequest, `${field}: ${first?.message ?? 'invalid'}`, { field });
-}
-
 export function incidentRoutes(app: FastifyInstance, deps: IncidentRouteDeps): void {
   const authorise = requireBearer(deps.token, 'the incidents API');
 
@@ -56,12 +48,17 @@ export function incidentRoutes(app: FastifyInstance, deps: IncidentRouteDeps): v
     const { id } = parseOrThrow(z.object({ id: z.string().min(1).max(128) }), request.params, 'params');
     const incident = await deps.store.get(id);
     if (!incident) throw new MedicError(ErrorCodes.notFound, `no incident ${id}`, { field: 'id' });
-    const [alerts, evidence, similar, timeline] = await Promise.all([
+    const [alerts, evidence, similar, draft, plan, timeline] = await Promise.all([
       deps.store.alerts(id),
       deps.store.evidence(id),
       deps.store.similar(id),
+      deps.store.draft(id),
+      deps.store.latestPlan(id),
       deps.audit.read({ incident: id }),
     ]);
-    return { incident, alerts, evidence, similar, timeline };
+    const [approvals, execution] = plan
+      ? await Promise.all([deps.store.approvals(plan.id), deps.store.execution(plan.id)])
+      : [[], null];
+    return { incident, alerts, evidence, similar, draft, plan, approvals, execution, timeline };
   });
 }

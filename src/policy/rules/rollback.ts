@@ -19,7 +19,7 @@ function ownedBy(replicaSet: KubeObject, deployment: KubeObject): boolean {
   );
 }
 
-/** rollback: the target revision's ReplicaSet must exist and be no older than maxAgeDays. */
+/** rollback: the target revision's ReplicaSet must exist and have served within the last maxAgeDays. */
 export const rollbackRule: GuardRule = ({ policy, playbook, draft, target, replicaSets, now }) => {
   if (playbook.id !== 'rollback' || !target) return [];
   const requested = integerParam(draft.params, 'toRevision');
@@ -47,17 +47,20 @@ export const rollbackRule: GuardRule = ({ policy, playbook, draft, target, repli
   if (current !== undefined && chosen.revision === current) {
     return [`rollback: revision ${chosen.revision} is the current revision of ${name}`];
   }
-  const created = Date.parse(chosen.replicaSet.metadata.creationTimestamp ?? '');
-  if (Number.isNaN(created)) {
+  // A revision is as fresh as the moment it stopped serving: when the next revision replaced it. The
+  // previous release that ran for a month until this morning's deploy is a known-good target.
+  const successor = [...revisions].reverse().find((entry) => entry.revision > chosen.revision);
+  const retired = Date.parse(successor?.replicaSet.metadata.creationTimestamp ?? '');
+  if (Number.isNaN(retired)) {
     return [
-      `rollback: the age of revision ${chosen.revision} is unknown (its ReplicaSet has no creationTimestamp)`,
+      `rollback: when revision ${chosen.revision} stopped serving is unknown (the next ReplicaSet has no creationTimestamp)`,
     ];
   }
-  const ageDays = (now.getTime() - created) / DAY_MS;
+  const ageDays = (now.getTime() - retired) / DAY_MS;
   const { maxAgeDays } = policy.limits.rollback;
   return ageDays > maxAgeDays
     ? [
-        `rollback: revision ${chosen.revision} is ${Math.floor(ageDays)} days old, older than the ${maxAgeDays} days allowed`,
+        `rollback: revision ${chosen.revision} stopped serving ${Math.floor(ageDays)} days ago, longer than the ${maxAgeDays} days allowed`,
       ]
     : [];
 };

@@ -1,0 +1,1 @@
+export { CASE_BASED_IDENTITY, CaseBasedDrafter } from './drafter.js';

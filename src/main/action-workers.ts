@@ -1,0 +1,135 @@
+import type { Redis } from 'ioredis';
+import type { RedisSettings } from '../adapters/bullmq/connection.js';
+import { type StageWorker, startStageWorker } from '../adapters/bullmq/stage-worker.js';
+import { ErrorCodes, MedicError } from '../domain/errors.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import { runDraftStage } from '../pipeline/draft-stage.js';
+import { runExecuteStage } from '../pipeline/execute-stage.js';
+import { runGuardStage } from '../pipeline/guard-stage.js';
+import { pauseState } from '../pipeline/kill-switch.js';
+import { runLearnStage } from '../pipeline/learn-stage.js';
+import { draftingChain, openPrimaryDrafter } from './drafting.js';
+import { isIncidentJob } from './jobs.js';
+import type { Memory } from './memory.js';
+import type { Runtime } from './runtime.js';
+
+interface SharedWorkerOptions {
+  connection: Redis;
+  settings: RedisSettings;
+  lockDurationMs: number;
+  stalledIntervalMs: number;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+/** Workers of the stages after retrieval: draft, guard, execute and learn. */
+export async function startActionWorkers(
+  runtime: Runtime,
+  context: { shared: SharedWorkerOptions; memory: Memory },
+): Promise<StageWorker[]> {
+  const { config, logger, metrics, store, clock, stages } = runtime;
+  const { catalog, policy } = runtime.actions;
+  const { shared, memory } = context;
+  const drafting = draftingChain(catalog, await openPrimaryDrafter(config, metrics), clock, metrics);
+  const cluster = runtime.evidence.sources.cluster;
+  const writer = runtime.actions.writer;
+  const target = cluster && writer ? { cluster: { reader: cluster, writer } } : {};
+  return [
+    startStageWorker<{ incidentId: string }>({
+      stage: 'draft',
+      ...shared,
+      concurrency: config.queue.concurrency,
+      accepts: isIncidentJob,
+      process: async (data) => {
+        await runDraftStage(data.incidentId, { store, clock, logger, catalog, drafting, stages });
+      },
+    }),
+    startStageWorker<{ incidentId: string }>({
+      stage: 'guard',
+      ...shared,
+      concurrency: config.queue.concurrency,
+      accepts: isIncidentJob,
+      process: async (data) => {
+        const stop = metrics.guardSeconds.startTimer();
+        await runGuardStage(data.incidentId, {
+          store,
+          clock,
+          logger,
+          catalog,
+          policy,
+          ...target,
+          fieldManager: config.execution.fieldManager,
+          stages,
+          onVerdict: (plan) =>
+            metrics.verdicts.inc({ playbook: plan.playbook, decision: plan.verdict.decision }),
+        });
+        stop();
+      },
+    }),
+    startStageWorker<{ incidentId: string }>({
+      stage: 'execute',
+      ...shared,
+      concurrency: config.execution.concurrency,
+      accepts: isIncidentJob,
+      process: async (data, job) => {
+        if (!cluster || !writer) {
+          throw new MedicError(
+            ErrorCodes.config,
+            'no Kubernetes cluster is configured: nothing can be executed',
+          );
+        }
+        const report = await runExecuteStage(
+          data.incidentId,
+          {
+            store,
+            writer,
+            reader: cluster,
+            metrics: runtime.evidence.sources.metrics ?? null,
+            catalog,
+            stages,
+            clock,
+            sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+            logger: logger.child({ incident: data.incidentId, stage: 'execute' }),
+            fieldManager: config.execution.fieldManager,
+            pollIntervalMs: config.execution.pollIntervalMs,
+            isPaused: async () => (await pauseState(store, config.execution.paused)).paused,
+          },
+          // A retried job carries the same id, so it continues its own execution instead of racing it.
+          { idempotencyKey: `job-${job.id}` },
+        );
+        if (report.outcome === 'in-progress') {
+          throw new MedicError(
+            ErrorCodes.clusterUnavailable,
+            'another run still owns this execution; retrying',
+          );
+        }
+        const { execution } = report;
+        if (report.outcome === 'ran' && execution.finishedAt) {
+          const plan = await store.plan(execution.planId);
+          const playbook = plan?.playbook ?? 'unknown';
+          metrics.executions.inc({ playbook, outcome: execution.state });
+          metrics.executionSeconds.observe(
+            { playbook },
+            (Date.parse(execution.finishedAt) - Date.parse(execution.startedAt)) / 1000,
+          );
+        }
+      },
+    }),
+    startStageWorker<{ incidentId: string }>({
+      stage: 'learn',
+      ...shared,
+      concurrency: 1,
+      accepts: isIncidentJob,
+      process: async (data) => {
+        await runLearnStage(data.incidentId, {
+          store,
+          index: memory.index,
+          embedder: memory.embedder,
+          logger,
+          onLearned: (outcome) => metrics.learned.inc({ outcome }),
+        });
+      },
+    }),
+  ];
+}
