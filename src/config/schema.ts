@@ -172,6 +172,9 @@ export const configSchema = z.strictObject({
       botToken: secret.optional(),
       signingSecret: secret.optional(),
       channel: secret.optional(),
+      apiUrl: httpUrl.optional(),
+      // Slack user id → approver name, so one person approving over Slack and HTTP counts once.
+      people: z.record(z.string().regex(/^[UW][A-Z0-9]+$/), z.string().min(1)).default({}),
     })
     .prefault({}),
   llm: z
@@ -226,6 +229,7 @@ export const envBindings: ReadonlyArray<{ env: string; path: readonly string[]; 
     { env: 'SLACK_BOT_TOKEN', path: ['slack', 'botToken'], type: 'string' },
     { env: 'SLACK_SIGNING_SECRET', path: ['slack', 'signingSecret'], type: 'string' },
     { env: 'SLACK_CHANNEL', path: ['slack', 'channel'], type: 'string' },
+    { env: 'SLACK_API_URL', path: ['slack', 'apiUrl'], type: 'string' },
     { env: 'OPENAI_API_KEY', path: ['llm', 'openaiApiKey'], type: 'string' },
     { env: 'OPENAI_BASE_URL', path: ['llm', 'openaiBaseUrl'], type: 'string' },
     { env: 'MEDIC_LLM_MODEL', path: ['llm', 'model'], type: 'string' },

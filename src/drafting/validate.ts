@@ -41,6 +41,12 @@ export function allowedTargets(scope: Omit<DraftScope, 'catalog'>): AllowedTarge
   }
   for (const restart of cluster?.restarts ?? []) pods.add(restart.pod);
   for (const pending of cluster?.pendingPods ?? []) pods.add(pending.pod);
+  // Per-pod series were queried for the incident's own workload, so their pod labels are its pods.
+  for (const signal of evidence?.signals ?? []) {
+    const pod = signal.labels['pod'];
+    const namespace = signal.labels['namespace'];
+    if (pod && (namespace === undefined || namespace === incident.namespace)) pods.add(pod);
+  }
   for (const hpa of cluster?.hpasAtMax ?? []) hpas.add(hpa.name);
   for (const condition of cluster?.nodeConditions ?? []) nodes.add(condition.node);
   // Trace evidence names services where errors start and the ones called downstream: those workloads

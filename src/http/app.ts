@@ -4,6 +4,7 @@ import { handleError } from './errors.js';
 import { type DecisionRouteDeps, decisionRoutes } from './routes/decisions.js';
 import { type HealthDeps, healthRoutes } from './routes/health.js';
 import { type IncidentRouteDeps, incidentRoutes } from './routes/incidents.js';
+import { type SlackRouteDeps, slackRoutes } from './routes/slack.js';
 import { type WebhookDeps, webhookRoutes } from './routes/webhook.js';
 
 export interface AppDeps {
@@ -12,6 +13,7 @@ export interface AppDeps {
   webhook: WebhookDeps;
   incidents: IncidentRouteDeps;
   decisions: DecisionRouteDeps;
+  slack?: SlackRouteDeps | null;
   health: HealthDeps;
 }
 
@@ -34,6 +36,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   webhookRoutes(app, deps.webhook);
   incidentRoutes(app, deps.incidents);
   decisionRoutes(app, deps.decisions);
+  if (deps.slack) slackRoutes(app, deps.slack);
   healthRoutes(app, deps.health);
   return app;
 }

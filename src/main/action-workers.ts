@@ -9,6 +9,7 @@ import { runExecuteStage } from '../pipeline/execute-stage.js';
 import { runGuardStage } from '../pipeline/guard-stage.js';
 import { pauseState } from '../pipeline/kill-switch.js';
 import { runLearnStage } from '../pipeline/learn-stage.js';
+import type { ApprovalChannel } from '../ports/approval-channel.js';
 import { draftingChain, openPrimaryDrafter } from './drafting.js';
 import { isIncidentJob } from './jobs.js';
 import type { Memory } from './memory.js';
@@ -26,11 +27,15 @@ interface SharedWorkerOptions {
 /** Workers of the stages after retrieval: draft, guard, execute and learn. */
 export async function startActionWorkers(
   runtime: Runtime,
-  context: { shared: SharedWorkerOptions; memory: Memory },
+  context: { shared: SharedWorkerOptions; memory: Memory; channel?: ApprovalChannel },
 ): Promise<StageWorker[]> {
   const { config, logger, metrics, store, clock, stages } = runtime;
   const { catalog, policy } = runtime.actions;
-  const { shared, memory } = context;
+  const { shared, memory, channel } = context;
+  const tellChannel = (incidentId: string) =>
+    channel?.incidentChanged(incidentId).catch((err: unknown) => {
+      logger.warn({ err, incident: incidentId }, 'could not update the Slack card');
+    });
   const drafting = draftingChain(catalog, await openPrimaryDrafter(config, metrics), clock, metrics);
   const cluster = runtime.evidence.sources.cluster;
   const writer = runtime.actions.writer;
@@ -79,6 +84,7 @@ export async function startActionWorkers(
             'no Kubernetes cluster is configured: nothing can be executed',
           );
         }
+        await tellChannel(data.incidentId);
         const report = await runExecuteStage(
           data.incidentId,
           {
@@ -94,24 +100,16 @@ export async function startActionWorkers(
             fieldManager: config.execution.fieldManager,
             pollIntervalMs: config.execution.pollIntervalMs,
             isPaused: async () => (await pauseState(store, config.execution.paused)).paused,
+            counters: metrics,
           },
           // A retried job carries the same id, so it continues its own execution instead of racing it.
           { idempotencyKey: `job-${job.id}` },
         );
+        await tellChannel(data.incidentId);
         if (report.outcome === 'in-progress') {
           throw new MedicError(
             ErrorCodes.clusterUnavailable,
             'another run still owns this execution; retrying',
-          );
-        }
-        const { execution } = report;
-        if (report.outcome === 'ran' && execution.finishedAt) {
-          const plan = await store.plan(execution.planId);
-          const playbook = plan?.playbook ?? 'unknown';
-          metrics.executions.inc({ playbook, outcome: execution.state });
-          metrics.executionSeconds.observe(
-            { playbook },
-            (Date.parse(execution.finishedAt) - Date.parse(execution.startedAt)) / 1000,
           );
         }
       },

@@ -2,13 +2,14 @@ import { bearerMatches } from '../http/auth.js';
 import type { DecisionRouteDeps } from '../http/routes/decisions.js';
 import { decide } from '../pipeline/approve.js';
 import { pauseState, setPaused } from '../pipeline/kill-switch.js';
+import type { ApprovalChannel } from '../ports/approval-channel.js';
 import type { Runtime } from './runtime.js';
 
 /**
  * Approvals and the kill switch over HTTP. With approver tokens configured, the token names the
  * person (and replaces the API token on these routes); without them, the body's `by` does.
  */
-export function decisionDeps(runtime: Runtime): DecisionRouteDeps {
+export function decisionDeps(runtime: Runtime, channel?: ApprovalChannel): DecisionRouteDeps {
   const { config, store, clock, logger, metrics, stages } = runtime;
   const tokens = Object.entries(config.approvals.tokens);
   return {
@@ -29,6 +30,9 @@ export function decisionDeps(runtime: Runtime): DecisionRouteDeps {
         stages,
       });
       metrics.approvals.inc({ via: request.via, decision: request.decision, outcome: outcome.status });
+      await channel?.incidentChanged(incidentId).catch((err: unknown) => {
+        logger.warn({ err, incident: incidentId }, 'could not update the Slack card');
+      });
       return outcome;
     },
     pauseState: () => pauseState(store, config.execution.paused),

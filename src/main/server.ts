@@ -5,6 +5,7 @@ import { buildApp } from '../http/app.js';
 import { Ingestor } from '../pipeline/ingest.js';
 import { decisionDeps } from './decisions.js';
 import type { Runtime } from './runtime.js';
+import { slackFromRuntime } from './slack.js';
 import { startWorkers, type Workers } from './workers.js';
 
 export interface Server {
@@ -38,6 +39,7 @@ export async function startServer(runtime: Runtime, options: { withWorkers: bool
   const admin = new QueueAdmin(runtime.redis, runtime.redisSettings);
   const evidence = runtime.evidence;
 
+  const slack = slackFromRuntime(runtime, { withWorker: options.withWorkers });
   const app = buildApp({
     logger,
     bodyLimitBytes: config.server.bodyLimitBytes,
@@ -55,7 +57,8 @@ export async function startServer(runtime: Runtime, options: { withWorkers: bool
       metrics,
     },
     incidents: { store: runtime.store, audit: runtime.store, token: config.server.apiToken },
-    decisions: decisionDeps(runtime),
+    decisions: decisionDeps(runtime, slack?.channel),
+    slack: slack?.routes ?? null,
     health: {
       metrics,
       checks: [
@@ -83,9 +86,10 @@ export async function startServer(runtime: Runtime, options: { withWorkers: bool
     },
   });
 
-  const workers: Workers | null = options.withWorkers ? await startWorkers(runtime) : null;
+  const workers: Workers | null = options.withWorkers ? await startWorkers(runtime, slack?.channel) : null;
   const url = await app.listen({ host: config.server.host, port: config.server.port });
   logger.info({ url, store: runtime.storeKind, workers: options.withWorkers }, 'medic is serving');
+  void slack?.reconcile().catch((err: unknown) => logger.warn({ err }, 'slack reconcile failed'));
 
   return {
     app,
@@ -95,6 +99,7 @@ export async function startServer(runtime: Runtime, options: { withWorkers: bool
       await ingestor.drain();
       ingestor.stop();
       await workers?.close();
+      await slack?.close();
       await admin.close().catch(() => undefined);
     },
   };

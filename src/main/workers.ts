@@ -4,6 +4,7 @@ import { correlate } from '../pipeline/correlate.js';
 import { runGatherStage } from '../pipeline/gather-stage.js';
 import { staleEntries } from '../pipeline/memory.js';
 import { runRetrieveStage } from '../pipeline/retrieve-stage.js';
+import type { ApprovalChannel } from '../ports/approval-channel.js';
 import type { AlertAdmission } from '../ports/ingest-queue.js';
 import { startActionWorkers } from './action-workers.js';
 import { isIncidentJob } from './jobs.js';
@@ -15,7 +16,7 @@ export interface Workers {
 }
 
 /** Starts one BullMQ worker per pipeline stage. */
-export async function startWorkers(runtime: Runtime): Promise<Workers> {
+export async function startWorkers(runtime: Runtime, channel?: ApprovalChannel): Promise<Workers> {
   const { config, logger, metrics } = runtime;
   const connection = workerConnection(runtime.redisSettings);
   const stages = runtime.stages;
@@ -108,7 +109,7 @@ export async function startWorkers(runtime: Runtime): Promise<Workers> {
         });
       },
     }),
-    ...(await startActionWorkers(runtime, { shared, memory })),
+    ...(await startActionWorkers(runtime, { shared, memory, ...(channel ? { channel } : {}) })),
   ];
   // Receipts outlive ingest's dedupe window twice over, then go: the table must not grow forever.
   const retentionMs = 2 * config.ingest.dedupeTtlSeconds * 1000;

@@ -15,13 +15,15 @@ const workloadLabels = [
   'service',
   'job',
   'app',
+  // kafka_exporter names the consumer group, which the Prometheus catalog equates with the workload.
+  'consumergroup',
 ] as const;
 
 /**
  * Whether a series is about a target. A set field filters on the label of the same name and a
  * series without that label does not match, except `container` (pod- and workload-level signals
  * carry none) and `cluster` (a replay world is one cluster). `workload` matches pods named
- * `<workload>-…`, or a series whose workload/deployment/statefulset/daemonset/service/job/app
+ * `<workload>-…`, or a series whose workload/deployment/statefulset/daemonset/service/job/app/consumergroup
  * label equals it.
  */
 export function seriesMatchesTarget(labels: Record<string, string>, target: SignalTarget): boolean {

@@ -53,6 +53,22 @@ export interface HpaAtMax {
   max: number;
 }
 
+/** One container of the workload's pod template: what it asks for and how it is probed. */
+export interface ContainerSpec {
+  name: string;
+  requests: { cpu: string | null; memory: string | null };
+  limits: { cpu: string | null; memory: string | null };
+  liveness: ProbeSpec | null;
+  readiness: ProbeSpec | null;
+}
+
+export interface ProbeSpec {
+  initialDelaySeconds: number | null;
+  timeoutSeconds: number | null;
+  periodSeconds: number | null;
+  failureThreshold: number | null;
+}
+
 export interface ClusterFacts {
   workload: {
     kind: string;
@@ -60,6 +76,7 @@ export interface ClusterFacts {
     paused: boolean;
     replicas: number | null;
     available: number | null;
+    containers?: ContainerSpec[];
   } | null;
   rollouts: Rollout[];
   restarts: ContainerRestart[];
@@ -211,6 +228,40 @@ function hpasAtMax(hpas: KubeObject[]): HpaAtMax[] {
   });
 }
 
+function quantityText(value: unknown): string | null {
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : null;
+}
+
+function probeSpec(value: unknown): ProbeSpec | null {
+  if (value === undefined || value === null) return null;
+  const probe = obj(value);
+  return {
+    initialDelaySeconds: num(probe['initialDelaySeconds']),
+    timeoutSeconds: num(probe['timeoutSeconds']),
+    periodSeconds: num(probe['periodSeconds']),
+    failureThreshold: num(probe['failureThreshold']),
+  };
+}
+
+function containerSpecs(workload: KubeObject): ContainerSpec[] {
+  const template = obj(obj(workload.spec)['template']);
+  const containers = obj(template['spec'])['containers'];
+  if (!Array.isArray(containers)) return [];
+  return containers.map((raw) => {
+    const container = obj(raw);
+    const resources = obj(container['resources']);
+    const requests = obj(resources['requests']);
+    const limits = obj(resources['limits']);
+    return {
+      name: String(container['name'] ?? ''),
+      requests: { cpu: quantityText(requests['cpu']), memory: quantityText(requests['memory']) },
+      limits: { cpu: quantityText(limits['cpu']), memory: quantityText(limits['memory']) },
+      liveness: probeSpec(container['livenessProbe']),
+      readiness: probeSpec(container['readinessProbe']),
+    };
+  });
+}
+
 export function clusterFacts(snapshot: ClusterSnapshot, now: number): ClusterFacts {
   const workload = snapshot.workload;
   return {
@@ -221,6 +272,7 @@ export function clusterFacts(snapshot: ClusterSnapshot, now: number): ClusterFac
           paused: obj(workload.spec)['paused'] === true,
           replicas: num(obj(workload.spec)['replicas']),
           available: num(obj(workload.status)['availableReplicas']),
+          containers: containerSpecs(workload),
         }
       : null,
     rollouts: rollouts(snapshot.replicaSets, now),

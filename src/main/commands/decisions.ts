@@ -4,6 +4,7 @@ import { ErrorCodes, MedicError } from '../../domain/errors.js';
 import { createLogger } from '../../observability/logger.js';
 import { decisionDeps } from '../decisions.js';
 import { openRuntime, type Runtime } from '../runtime.js';
+import { slackFromRuntime } from '../slack.js';
 import type { CommandContext } from './context.js';
 
 interface DecisionOptions {
@@ -38,14 +39,20 @@ export function decisionCommands(program: Command, context: CommandContext): voi
       .option('--reason <text>', 'why, for the audit log')
       .option('--json', 'print the outcome as JSON')
       .action(async (incident: string, options: DecisionOptions) => {
-        const outcome = await withRuntime(context, (runtime) =>
-          decisionDeps(runtime).decide(incident, {
-            decision,
-            by: person(options),
-            via: 'cli',
-            reason: options.reason ?? null,
-          }),
-        );
+        const outcome = await withRuntime(context, async (runtime) => {
+          // The Slack card follows a terminal decision too; no Slack worker runs in a CLI process.
+          const slack = slackFromRuntime(runtime, { withWorker: false });
+          try {
+            return await decisionDeps(runtime, slack?.channel).decide(incident, {
+              decision,
+              by: person(options),
+              via: 'cli',
+              reason: options.reason ?? null,
+            });
+          } finally {
+            await slack?.close();
+          }
+        });
         if (options.json) process.stdout.write(`${JSON.stringify(outcome)}\n`);
         else {
           const detail = outcome.reason ? `: ${outcome.reason}` : '';

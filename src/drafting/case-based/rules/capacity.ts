@@ -1,4 +1,4 @@
-import { saneCpu, saneMemory } from '../../../domain/quantity.js';
+import { isQuantity, parseQuantity, saneCpu, saneMemory } from '../../../domain/quantity.js';
 import { type Candidate, candidate, escalation } from '../candidate.js';
 import {
   type Facts,
@@ -19,7 +19,20 @@ const INSUFFICIENT = /Insufficient (cpu|memory)|didn't have enough|Too many pods
 
 /** CPU use as a fraction of the limit, or of the request when there is no limit. */
 function cpuSaturation(facts: Facts): number | null {
-  return maxOf(signals(facts, 'cpu_usage_cores'), (s) => s.ratioToReference);
+  const usage = signals(facts, 'cpu_usage_cores');
+  const fromSignals = maxOf(usage, (s) => s.ratioToReference);
+  if (fromSignals !== null) return fromSignals;
+  // No limit or request series: judge usage against the pod template's own numbers.
+  const containers = facts.cluster?.workload?.containers ?? [];
+  return maxOf(usage, (s) => {
+    const spec =
+      containers.find((c) => c.name === s.labels['container']) ??
+      (containers.length === 1 ? containers[0] : undefined);
+    const bound = spec?.limits.cpu ?? spec?.requests.cpu;
+    if (!bound || !isQuantity(bound)) return null;
+    const cores = parseQuantity(bound);
+    return cores > 0 ? s.last / cores : null;
+  });
 }
 
 function hpaState(facts: Facts): { name: string; current: number; max: number; ref: string } | null {
