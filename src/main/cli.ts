@@ -4,6 +4,7 @@ import { createLogger } from '../observability/logger.js';
 import { auditCommands } from './commands/audit.js';
 import { commandContext } from './commands/context.js';
 import { decisionCommands } from './commands/decisions.js';
+import { demoCommand } from './commands/demo.js';
 import { evalCommand } from './commands/eval.js';
 import { incidentCommands } from './commands/incidents.js';
 import { memoryCommands } from './commands/memory.js';
@@ -95,6 +96,7 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
   memoryCommands(program, context);
   playbookCommands(program, context);
   decisionCommands(program, context);
+  demoCommand(program, env);
   evalCommand(program, context, {
     llmDrafter: async (config) => {
       const drafter = await openPrimaryDrafter(config);

@@ -171,6 +171,29 @@ describe('case-based drafter: one realistic bundle per rule', () => {
     expect(result.params).toEqual({ container: 'app', 'limits.cpu': '1' });
   });
 
+  it('throttled right after a scale-down: restore the replicas rather than resize the pods', async () => {
+    const input = scenario.cpuThrottled();
+    const at = new Date(input.now.getTime() - 25 * 60_000).toISOString();
+    input.evidence?.changes.push({
+      at,
+      kind: 'scale',
+      what: 'Scaled down replica set checkout-7d9f8b6c5 to 1 from 4',
+    });
+    const result = await draft(input);
+    expect(result.playbook).toBe('scale');
+    expect(result.target).toEqual({ kind: 'Deployment', namespace: 'shop', name: 'checkout' });
+    expect(result.params).toEqual({ replicas: 4 });
+    expect(result.evidence_refs).toContain('changes[0]');
+    // A scale-down hours ago is not what strains the pods now: throttling is resized as usual.
+    const old = scenario.cpuThrottled();
+    old.evidence?.changes.push({
+      at: new Date(old.now.getTime() - 5 * 3_600_000).toISOString(),
+      kind: 'scale',
+      what: 'Scaled down replica set checkout-7d9f8b6c5 to 1 from 4',
+    });
+    expect((await draft(old)).playbook).toBe('set-resources');
+  });
+
   it('consumer lag growing with saturated consumers and no HPA: scale within 2×', async () => {
     const result = await draft(scenario.consumerLag());
     expect(result.playbook).toBe('scale');

@@ -13,6 +13,7 @@ import {
   oomAfterRolloutRule,
   readinessAfterRolloutRule,
 } from './regressions.js';
+import { scaleBackRule } from './scale-back.js';
 import { crashLoopRule, imagePullRule, missingConfigRule, stuckRolloutRule } from './startup.js';
 
 export type Rule = (facts: Facts) => Candidate | null;
@@ -33,6 +34,7 @@ export const rules: readonly Rule[] = [
   badNodeRule,
   pendingCapacityRule,
   hpaAtMaxRule,
+  scaleBackRule,
   cpuThrottlingRule,
   consumerLagRule,
   outlierPodRule,
