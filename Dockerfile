@@ -34,6 +34,8 @@ WORKDIR /app
 COPY --from=build /app/package.json /app/tsconfig.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/src ./src
+COPY --from=build /app/playbooks ./playbooks
+COPY --from=build /app/prompts ./prompts
 
 # The data directory must exist and be owned by `node` before VOLUME is
 # declared, so a fresh named volume inherits that ownership.
@@ -48,5 +50,5 @@ EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:8080/healthz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"]
 
-ENTRYPOINT ["node_modules/.bin/tsx", "src/main/cli.ts"]
+ENTRYPOINT ["node_modules/.bin/tsx", "src/main/entry.ts"]
 CMD ["serve"]

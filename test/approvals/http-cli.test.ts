@@ -34,9 +34,7 @@ const state = async (id: string) => (await medic.runtime.store.get(id))?.state;
 const auditTypes = async (id: string) =>
   (await medic.runtime.store.read({ incident: id })).map((event) => event.type);
 const executeJobs = async () => {
-  const queue = (
-    medic.runtime.stages as unknown as { queues: Map<string, import('bullmq').Queue> }
-  ).queues.get('execute');
+  const queue = medic.runtime.stages.queues.get('execute');
   return (await queue?.getJobs(['waiting', 'delayed', 'active'])) ?? [];
 };
 

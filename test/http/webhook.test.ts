@@ -42,7 +42,9 @@ describe('POST /v1/webhooks/alertmanager', () => {
     const incident = await medic.runtime.store.get(body.incidents[0] ?? '');
     expect(incident?.title).toBe('KubePodCrashLooping on Deployment/checkout');
     expect(incident?.namespace).toBe('shop');
-    expect(incident?.state).toBe('open');
+    // No cluster is configured here, so the drafter can only escalate to a person.
+    expect(incident?.state).toBe('escalated');
+    expect((await medic.runtime.store.draft(incident?.id ?? ''))?.draft.playbook).toBe('escalate');
   });
 
   it('accepts unknown extra fields that newer Alertmanager releases send', async () => {
@@ -119,7 +121,7 @@ describe('POST /v1/webhooks/alertmanager', () => {
     expect(incidents).toHaveLength(50);
   });
 
-  it('resolving every alert closes the incident; firing again within the window joins a new one', async () => {
+  it('resolving every alert closes an incident nothing was done for; firing again joins a new one', async () => {
     const firing = webhookPayload([podAlert('life', 'worker-0'), podAlert('life', 'worker-1')]);
     const opened = await medic.post('/v1/webhooks/alertmanager', firing, auth);
     const id = (opened.body as { incidents: string[] }).incidents[0] ?? '';
@@ -127,7 +129,7 @@ describe('POST /v1/webhooks/alertmanager', () => {
     const half = webhookPayload([podAlert('life', 'worker-0', { status: 'resolved' })], 'resolved');
     await medic.post('/v1/webhooks/alertmanager', half, auth);
     await settle(medic);
-    expect((await medic.runtime.store.get(id))?.state).toBe('open');
+    expect((await medic.runtime.store.get(id))?.state).toBe('escalated');
     const rest = webhookPayload([podAlert('life', 'worker-1', { status: 'resolved' })], 'resolved');
     const resolved = await medic.post('/v1/webhooks/alertmanager', rest, auth);
     expect((resolved.body as { incidents: string[] }).incidents).toEqual([id]);

@@ -110,7 +110,8 @@ describe.each(['before', 'after'])('a worker killed mid-job (%s its writes)', (p
     expect(incidents).toHaveLength(1);
     expect(incidents[0]).toMatchObject({
       id: incidentId,
-      state: 'open',
+      // Still firing: the pipeline may have moved it on (escalated: no cluster here), never resolved.
+      state: expect.not.stringMatching(/^resolved$/),
       namespace: 'shop',
       title: 'KubePodCrashLooping on Deployment/checkout',
       alertCount: pods.length,

@@ -17,9 +17,7 @@ const store = () => h.medic.runtime.store;
 const state = async (id: string) => (await store().get(id))?.state;
 const audit = async (id: string) => store().read({ incident: id });
 const executeJobs = async (id: string) => {
-  const queue = (
-    h.medic.runtime.stages as unknown as { queues: Map<string, import('bullmq').Queue> }
-  ).queues.get('execute');
+  const queue = h.medic.runtime.stages.queues.get('execute');
   const jobs = (await queue?.getJobs(['waiting', 'delayed', 'active', 'completed'])) ?? [];
   return jobs.filter((job) => (job.data as { incidentId?: string }).incidentId === id);
 };

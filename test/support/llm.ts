@@ -37,9 +37,9 @@ export function llmPython(): string {
   return process.env['MEDIC_LLM_PYTHON'] ?? join(cacheDir(), 'llm-venv', 'bin', 'python');
 }
 
-/** The GGUF: MEDIC_LLM_MODEL, else llm-venv/MODEL_PATH as written by setup-llm.sh, else the default. */
+/** The GGUF: MEDIC_TEST_LLM_GGUF, else llm-venv/MODEL_PATH as written by setup-llm.sh, else the default. */
 export function llmModelPath(): string {
-  const override = process.env['MEDIC_LLM_MODEL'];
+  const override = process.env['MEDIC_TEST_LLM_GGUF'];
   if (override) return override;
   const recorded = join(cacheDir(), 'llm-venv', 'MODEL_PATH');
   if (existsSync(recorded)) {
@@ -67,7 +67,7 @@ export function llmAvailable(): boolean {
 export function llmSkipReason(): string {
   return (
     `llama-cpp-python server or model not found (python ${llmPython()}, model ${llmModelPath()}); ` +
-    'run: bash scripts/setup-llm.sh, or set MEDIC_LLM_PYTHON and MEDIC_LLM_MODEL'
+    'run: bash scripts/setup-llm.sh, or set MEDIC_LLM_PYTHON and MEDIC_TEST_LLM_GGUF'
   );
 }
 

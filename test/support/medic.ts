@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Queue } from 'bullmq';
 import { loadConfig } from '../../src/config/load.js';
 import type { MedicConfig } from '../../src/config/schema.js';
 import { openRuntime, type Runtime, type RuntimeOverrides } from '../../src/main/runtime.js';
@@ -105,19 +106,24 @@ export async function startMedic(options: {
   };
 }
 
-/** Waits until the correlate queue is empty and nothing is running. */
+/** Waits until every pipeline queue is empty and nothing is running, so incidents are at rest. */
 export async function settle(medic: TestMedic, timeoutMs = 20_000): Promise<void> {
+  const stages = medic.runtime.stages.queues;
+  const queues: Queue[] = [medic.runtime.ingestQueue.queue, ...stages.values()];
   await waitFor(
-    'the correlate queue to drain',
+    'the pipeline queues to drain',
     async () => {
-      const counts = await medic.runtime.ingestQueue.queue.getJobCounts(
-        'waiting',
-        'active',
-        'delayed',
-        'prioritized',
-      );
-      return Object.values(counts).every((count) => count === 0);
+      for (const queue of queues) {
+        const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+        if (Object.values(counts).some((count) => count > 0)) return false;
+      }
+      return true;
     },
     timeoutMs,
-  );
+  ).catch(async (error: unknown) => {
+    const busy = await Promise.all(
+      queues.map(async (q) => `${q.name}: ${JSON.stringify(await q.getJobCounts('waiting', 'active', 'delayed', 'failed'))}`),
+    );
+    throw new Error(`${(error as Error).message} (${busy.join('; ')})`);
+  });
 }

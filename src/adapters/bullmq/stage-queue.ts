@@ -7,7 +7,8 @@ import { stageQueues } from './stages.js';
 
 /** Incident-stage jobs; the job id makes enqueueing idempotent (BullMQ ignores an add with a known id). */
 export class BullmqStageQueue implements StageQueue {
-  private readonly queues: Map<IncidentStage, Queue>;
+  /** One BullMQ queue per stage; tests and admin tools read their counts. */
+  readonly queues: Map<IncidentStage, Queue>;
 
   constructor(
     connection: Redis,

@@ -46,6 +46,13 @@ function outcomeError(report: DemoReport): MedicError | null {
       { incident: report.incident },
     );
   }
+  if (report.decision?.status === 'waiting') {
+    return new MedicError(
+      ErrorCodes.approvalRefused,
+      `the plan needs ${report.decision.required} distinct approvers and the demo records one; incident ${report.incident} is still ${report.finalState}`,
+      { incident: report.incident },
+    );
+  }
   return new MedicError(
     ErrorCodes.internal,
     `incident ${report.incident} ended ${report.finalState}, not resolved`,
@@ -71,7 +78,6 @@ export function demoCommand(program: Command, env: NodeJS.ProcessEnv): void {
       const session = await openDemoSession(resolve(caseDir ?? DEFAULT_DEMO_CASE), env);
       let report: DemoReport;
       try {
-        interrupt.signal.throwIfAborted();
         report = await runDemo(session, {
           yes: flags.yes === true,
           by: flags.as ?? userInfo().username,

@@ -22,7 +22,8 @@ export async function askApproval(options: {
     return {
       decision: 'reject',
       reason: 'no terminal to approve from',
-      notice: 'stdin is not a terminal, so nobody can approve: the plan is rejected and nothing is applied. Run `medic demo --yes` to approve without asking.',
+      notice:
+        'stdin is not a terminal, so nobody can approve: the plan is rejected and nothing is applied. Run `medic demo --yes` to approve without asking.',
     };
   }
   const rl = createInterface({ input: options.input, output: options.output });

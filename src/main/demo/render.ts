@@ -1,10 +1,22 @@
+import Table from 'cli-table3';
 import type { AuditEvent } from '../../domain/audit.js';
 import type { DraftRecord } from '../../domain/draft.js';
 import type { Plan } from '../../domain/plan.js';
 import type { SimilarRecord } from '../../ports/incident-store.js';
-import { table } from '../commands/render.js';
 
-export const heading = (text: string): string => `\n== ${text} ${'='.repeat(Math.max(3, 72 - text.length))}\n`;
+/** A borderless-between-rows table, so a long timeline stays one line per event. */
+function table(head: string[], rows: string[][]): string {
+  const out = new Table({
+    head,
+    style: { head: [], border: [] },
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+  });
+  for (const row of rows) out.push(row);
+  return out.toString();
+}
+
+export const heading = (text: string): string =>
+  `\n== ${text} ${'='.repeat(Math.max(3, 72 - text.length))}\n`;
 
 const refText = (ref: { kind: string; namespace?: string | undefined; name: string } | null): string =>
   ref ? `${ref.kind}/${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}` : '-';
@@ -56,7 +68,9 @@ export function renderPlan(plan: Plan): string {
   for (const result of plan.dryRun) {
     const outcome = result.ok ? 'accepted' : `refused: ${result.message ?? 'no reason given'}`;
     out.push(`\nServer-side dry-run of ${refText(result.ref)}: ${outcome}`);
-    if (result.diff.trim() !== '') out.push(result.diff.trimEnd());
+    // The diff library's "=====" separator line says nothing a reader needs.
+    const diff = result.diff.replace(/^=+\n/m, '').trimEnd();
+    if (diff !== '') out.push(diff);
     else if (result.ok) out.push('  (no change)');
   }
   return out.join('\n');
@@ -88,13 +102,18 @@ export function summarise(event: AuditEvent): string {
     case 'approval.refused':
     case 'approval.ignored':
       return `${str(d['decision'])} by ${str(d['by'])} via ${str(d['via'])}${d['reason'] ? `: ${str(d['reason'])}` : ''}`;
+    case 'evidence.source':
+      return `${str(d['source'])} ${str(d['state'])}${d['reason'] ? ` (${str(d['reason'])})` : ''}${typeof d['ms'] === 'number' ? ` in ${d['ms']}ms` : ''}`;
+    case 'incident.approved':
+    case 'incident.rejected':
+      return `${str(d['approvals'])} approval(s)`;
     case 'execution.started':
       return `${str(d['playbook'])} on ${str(d['target'])}, ${str(d['steps'])} step(s)`;
     case 'execution.step.applied':
       return `step ${str(d['step'])}: ${str(d['action'])} ${str(d['object'])} (${str(d['outcome'])})`;
     default: {
       const lines = list(d['lines']);
-      if (lines.length > 0) return `${str(d['outcome'] ?? '')} ${lines.map(str).join('; ')}`.trim();
+      if (lines.length > 0) return lines.map(str).join('; ');
       return Object.entries(d)
         .filter(([key, value]) => key !== 'plan' && value !== null && typeof value !== 'object')
         .map(([key, value]) => `${key}=${str(value)}`)
@@ -105,9 +124,17 @@ export function summarise(event: AuditEvent): string {
 
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
-export function renderTimeline(events: readonly AuditEvent[]): string {
+/** Fits the terminal (160 columns when not one, as in CI logs): the summary column takes what the others leave. */
+export function renderTimeline(
+  events: readonly AuditEvent[],
+  columns = process.stdout.columns ?? 160,
+): string {
+  const widest = (pick: (e: AuditEvent) => string, title: string) =>
+    Math.max(title.length, ...events.map((e) => pick(e).length));
+  const fixed = 8 + widest((e) => e.actor, 'actor') + widest((e) => e.type, 'event') + 13;
+  const room = Math.max(30, columns - fixed);
   return table(
-    ['time (UTC)', 'actor', 'event', 'summary'],
-    events.map((e) => [e.at.slice(11, 19), e.actor, e.type, clip(summarise(e), 90)]),
+    ['time', 'actor', 'event', 'summary'],
+    events.map((e) => [e.at.slice(11, 19), e.actor, e.type, clip(summarise(e), room)]),
   );
 }

@@ -52,10 +52,14 @@ async function until<T>(
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    signal.throwIfAborted();
     const value = await probe();
     if (value !== null) return value;
     if (Date.now() > deadline) {
-      throw new MedicError(ErrorCodes.internal, `the demo gave up waiting for ${what} after ${timeoutMs / 1000}s`);
+      throw new MedicError(
+        ErrorCodes.internal,
+        `the demo gave up waiting for ${what} after ${timeoutMs / 1000}s`,
+      );
     }
     await sleep(POLL_MS, undefined, { signal });
   }
@@ -83,6 +87,7 @@ export async function runDemo(session: DemoSession, options: DemoOptions): Promi
   const { runtime, replay } = session;
   const { store } = runtime;
   const { print, signal } = options;
+  signal.throwIfAborted();
   const title = typeof replay.world.caseFile['title'] === 'string' ? replay.world.caseFile['title'] : null;
   const stateOf = async (id: string) => (await store.get(id))?.state ?? null;
 
@@ -123,6 +128,7 @@ export async function runDemo(session: DemoSession, options: DemoOptions): Promi
   let decision: DecisionOutcome | null = null;
   if (parked === 'awaiting-approval') {
     answer = await askApproval({ ...options, output: options.promptOutput });
+    signal.throwIfAborted();
     if (answer.notice) process.stderr.write(`medic demo: ${answer.notice}\n`);
     decision = await decisionDeps(runtime).decide(incident, {
       decision: answer.decision,
@@ -131,7 +137,7 @@ export async function runDemo(session: DemoSession, options: DemoOptions): Promi
       reason: answer.reason,
     });
     print(
-      `  ${answer.decision} by ${options.by} (${answer.reason}): ${decision.status}, ${decision.approvals}/${decision.required} approval(s), incident ${decision.incidentState}`,
+      `  ${options.by}: ${answer.decision} (${answer.reason}) -> ${decision.status}${decision.reason ? `: ${decision.reason}` : ''}; ${decision.approvals}/${decision.required} approval(s), incident ${decision.incidentState}`,
     );
   } else if (parked === 'approved' || parked === 'executing') {
     print('  Policy auto-approved this plan: no person needs to decide.');
@@ -163,6 +169,7 @@ export async function runDemo(session: DemoSession, options: DemoOptions): Promi
   const timeline = await store.read({ incident });
   const clusterWrites = replay.kube.requests.filter((r) => !r.startsWith('GET') && !r.includes('dryRun'));
   print(heading('Incident timeline'));
+  print("  From the hash-chained audit log; times are the case's clock (UTC).\n");
   print(renderTimeline(timeline));
   print(`\n  Writes to the cluster: ${clusterWrites.length === 0 ? 'none' : clusterWrites.join(', ')}`);
   print(`  Final state: ${finalState}\n`);

@@ -1,4 +1,5 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { MedicConfig } from '../../config/schema.js';
 import { ErrorCodes, MedicError } from '../../domain/errors.js';
 import type { PlaybookCatalog } from '../../domain/playbook.js';
@@ -84,6 +85,9 @@ export async function evaluateSuite(request: SuiteRequest, deps: SuiteDeps): Pro
     },
   );
   const report = buildReport(label, results);
-  if (request.json) await writeFile(request.json, `${JSON.stringify(report, null, 2)}\n`);
+  if (request.json) {
+    await mkdir(dirname(request.json), { recursive: true });
+    await writeFile(request.json, `${JSON.stringify(report, null, 2)}\n`);
+  }
   return report;
 }
