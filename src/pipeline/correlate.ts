@@ -201,7 +201,10 @@ export async function correlate(
       const initial = entry.initialState ?? 'open';
       const executed =
         initial === 'escalated' && incident.firingCount === 0
-          ? (await tx.countExecutions({ since: incident.openedAt, correlationKey: incident.correlationKey })) > 0
+          ? (await tx.countExecutions({
+              since: incident.openedAt,
+              correlationKey: incident.correlationKey,
+            })) > 0
           : true;
       const next = stateAfterAlerts(initial, incident.firingCount, executed);
       incident.state = next;

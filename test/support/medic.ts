@@ -122,7 +122,10 @@ export async function settle(medic: TestMedic, timeoutMs = 20_000): Promise<void
     timeoutMs,
   ).catch(async (error: unknown) => {
     const busy = await Promise.all(
-      queues.map(async (q) => `${q.name}: ${JSON.stringify(await q.getJobCounts('waiting', 'active', 'delayed', 'failed'))}`),
+      queues.map(
+        async (q) =>
+          `${q.name}: ${JSON.stringify(await q.getJobCounts('waiting', 'active', 'delayed', 'failed'))}`,
+      ),
     );
     throw new Error(`${(error as Error).message} (${busy.join('; ')})`);
   });
