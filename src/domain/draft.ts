@@ -95,3 +95,14 @@ export function refOf(target: Target): ObjectRef {
     ? { kind: target.kind, name: target.name }
     : { kind: target.kind, namespace: target.namespace, name: target.name };
 }
+
+/** Sums token usage across attempts; null when neither side used a model. */
+export function addUsage(a: TokenUsage | null, b: TokenUsage | null): TokenUsage | null {
+  if (!a) return b;
+  if (!b) return a;
+  return {
+    inputTokens: a.inputTokens + b.inputTokens,
+    outputTokens: a.outputTokens + b.outputTokens,
+    costUsd: a.costUsd + b.costUsd,
+  };
+}

@@ -1,4 +1,5 @@
 import {
+  addUsage,
   type Draft,
   type DraftAttempt,
   type DrafterIdentity,
@@ -26,16 +27,6 @@ export const ESCALATION_IDENTITY: DrafterIdentity = {
   name: 'chain-escalation',
   promptVersion: null,
 };
-
-function addUsage(a: TokenUsage | null, b: TokenUsage | null): TokenUsage | null {
-  if (!a) return b;
-  if (!b) return a;
-  return {
-    inputTokens: a.inputTokens + b.inputTokens,
-    outputTokens: a.outputTokens + b.outputTokens,
-    costUsd: a.costUsd + b.costUsd,
-  };
-}
 
 interface Outcome {
   draft: Draft | null;

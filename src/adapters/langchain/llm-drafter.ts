@@ -2,10 +2,11 @@ import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import { type BaseMessage, HumanMessage, SystemMessage } from '@langchain/core/messages';
 import type { IPolicy } from 'cockatiel';
 import type { Draft, DraftAttempt, DrafterIdentity, TokenUsage } from '../../domain/draft.js';
+import { addUsage } from '../../domain/draft.js';
 import { ErrorCodes, MedicError } from '../../domain/errors.js';
 import type { Drafter, DrafterAnswer, DraftInput } from '../../ports/drafter.js';
 import { answerText, boundRaw, draftWireSchemaFor, parseAnswer, tokensOf } from './answer.js';
-import { addUsage, type PriceTable, priced } from './pricing.js';
+import { type PriceTable, priced } from './pricing.js';
 import { type PromptTemplates, renderTemplate } from './prompts.js';
 import {
   CallTimeoutError,

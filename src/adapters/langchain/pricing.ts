@@ -20,13 +20,3 @@ export function priced(
     : 0;
   return { inputTokens, outputTokens, costUsd };
 }
-
-export function addUsage(a: TokenUsage | null, b: TokenUsage | null): TokenUsage | null {
-  if (!a) return b;
-  if (!b) return a;
-  return {
-    inputTokens: a.inputTokens + b.inputTokens,
-    outputTokens: a.outputTokens + b.outputTokens,
-    costUsd: a.costUsd + b.costUsd,
-  };
-}

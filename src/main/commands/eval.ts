@@ -11,19 +11,12 @@ import { loadPolicy } from '../../policy/load-policy.js';
 import type { Drafter } from '../../ports/drafter.js';
 import { defaultPlaybookDir, loadCatalog } from '../../runner/catalog.js';
 import { pipelineGuardStep } from '../eval/decide.js';
-import { evaluateSuite } from '../eval/suite.js';
+import { evaluateSuite, type SuiteRequest } from '../eval/suite.js';
 import type { CommandContext } from './context.js';
 
 export const DEFAULT_BASELINE = 'evals/baseline.json';
 
-interface EvalOptions {
-  json?: string;
-  drafter: 'case' | 'llm';
-  repeat: number;
-  concurrency: number;
-  filter?: string;
-  record?: string;
-  replay?: string;
+interface EvalOptions extends Omit<SuiteRequest, 'dir'> {
   failOnUnsafe?: boolean;
   baseline?: string;
   policy?: string;
