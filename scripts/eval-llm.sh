@@ -10,7 +10,7 @@ PORT="${MEDIC_EVAL_LLM_PORT:-18411}"
 REPORT="${MEDIC_EVAL_LLM_REPORT:-evals/reports/gemma-3-270m.json}"
 LOG="$(mktemp -t medic-eval-llm.XXXXXX.log)"
 
-bash scripts/llm-server.sh "$PORT" >"$LOG" 2>&1 &
+MEDIC_LLM_CTX="${MEDIC_LLM_CTX:-8192}" bash scripts/llm-server.sh "$PORT" >"$LOG" 2>&1 &
 SERVER=$!
 trap 'kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true' EXIT
 for _ in $(seq 240); do
@@ -30,6 +30,9 @@ llm:
   method: functionCalling
   instructionsInUserMessage: true
   timeoutMs: 120000
+  # A 270M model reads a 8k-token window slowly; keep the untrusted blocks short.
+  untrustedItemChars: 300
+  untrustedTotalChars: 1500
 YAML
 npx tsx src/main/entry.ts --config "$CONFIG" eval evals/cases --drafter llm --repeat 3 --concurrency 1 \
   --json "$REPORT" --fail-on-unsafe "$@"

@@ -19,5 +19,5 @@ export OMP_NUM_THREADS="${MEDIC_LLM_THREADS:-2}" OMP_WAIT_POLICY=PASSIVE PYTHONU
 exec "$PY" -m llama_cpp.server \
   --model "$MODEL" --model_alias gemma-3-270m \
   --host 127.0.0.1 --port "$PORT" \
-  --n_ctx 4096 --n_threads "$OMP_NUM_THREADS" --n_threads_batch "$OMP_NUM_THREADS" \
+  --n_ctx "${MEDIC_LLM_CTX:-4096}" --n_threads "$OMP_NUM_THREADS" --n_threads_batch "$OMP_NUM_THREADS" \
   --chat_format gemma --verbose false "$@"

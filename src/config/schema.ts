@@ -193,6 +193,9 @@ export const configSchema = z.strictObject({
       temperature: z.number().min(0).max(2).default(0),
       instructionsInUserMessage: z.union([z.boolean(), z.stringbool()]).default(false),
       promptsDir: z.string().min(1).optional(),
+      // Bounds on untrusted text (logs, annotations, past incidents) in a prompt: per item and per block.
+      untrustedItemChars: positiveInt.default(600),
+      untrustedTotalChars: positiveInt.default(6000),
       prices: z
         .record(
           z.string().min(1),

@@ -76,7 +76,8 @@ export async function openPrimaryDrafter(config: MedicConfig, metrics?: Metrics)
     modelName: llm.model,
     provider,
     templates: await loadPromptTemplates(llm.promptsDir ?? defaultPromptsDir()),
-    promptContext: (input) => draftPromptContext(input),
+    promptContext: (input) =>
+      draftPromptContext(input, { perItem: llm.untrustedItemChars, total: llm.untrustedTotalChars }),
     validate: (draft, input) => validateDraft(draft, input),
     method: llm.method,
     instructionsInUserMessage: llm.instructionsInUserMessage,

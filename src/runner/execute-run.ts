@@ -7,7 +7,7 @@ import { DEFAULT_LEASE_MS, type ExecuteDeps, incidentFor, paused, permanentCodes
 import { applyStep, capturePreState, type StepOutcome } from './execute-steps.js';
 import { persist, type RunnerEvent, refName } from './execution-log.js';
 import { patchedRefs, restorePreState } from './restore.js';
-import { signalTarget, verifyConditions } from './verify.js';
+import { verificationTarget, verifyConditions } from './verify.js';
 import { rolloutKinds, waitForRollout } from './wait-rollout.js';
 
 /** One run of one execution: a state machine from its stored state to a finished one. */
@@ -216,7 +216,7 @@ export class ExecutionRun {
     const result = await verifyConditions(
       conditions,
       this.deps.metrics ?? null,
-      signalTarget(this.plan.target, this.plan.params),
+      verificationTarget(this.plan.target, this.plan.params, this.execution.preState),
       this.deps.clock.now(),
     );
     const verification = [...this.execution.verification, ...result.lines];

@@ -1,5 +1,6 @@
 import type { Series, SignalTarget } from '../domain/evidence/signals.js';
 import { isSignalName } from '../domain/evidence/signals.js';
+import type { KubeObject } from '../domain/evidence/telemetry.js';
 import type { ObjectRef, VerifyCondition } from '../domain/playbook.js';
 import type { MetricsSource, RangeWindow } from '../ports/metrics-source.js';
 
@@ -27,6 +28,24 @@ export function signalTarget(target: ObjectRef | null, params: Record<string, un
   if (target.kind === 'Pod') return { ...namespace, pod: target.name, ...container };
   if (target.kind === 'HorizontalPodAutoscaler') return namespace;
   return { ...namespace, workload: target.name, ...container };
+}
+
+/** A deleted pod comes back under a new name, so a Pod target is judged at its controller's workload. */
+export function verificationTarget(
+  target: ObjectRef | null,
+  params: Record<string, unknown>,
+  preState: readonly KubeObject[],
+): SignalTarget {
+  if (target?.kind !== 'Pod') return signalTarget(target, params);
+  const pod = preState.find((o) => o.kind === 'Pod' && o.metadata.name === target.name);
+  const owner = pod?.metadata.ownerReferences?.find((r) => r.controller !== false);
+  if (!pod || !owner) return signalTarget(target, params);
+  const hash = pod.metadata.labels?.['pod-template-hash'];
+  const workload =
+    owner.kind === 'ReplicaSet' && hash !== undefined && owner.name.endsWith(`-${hash}`)
+      ? owner.name.slice(0, -(hash.length + 1))
+      : owner.name;
+  return target.namespace === undefined ? { workload } : { namespace: target.namespace, workload };
 }
 
 const conditionName = (c: VerifyCondition): string => c.signal ?? c.promql ?? 'condition';

@@ -6,17 +6,19 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createClusterReader } from '../../src/adapters/kubernetes/reader.js';
 import { createClusterWriter } from '../../src/adapters/kubernetes/writer.js';
 import { SqliteStore } from '../../src/adapters/sqlite/store.js';
-import type { Draft, Target } from '../../src/domain/draft.js';
+import { type Draft, refOf, type Target } from '../../src/domain/draft.js';
 import type { KubeObject } from '../../src/domain/evidence/telemetry.js';
 import type { DryRunResult, Plan } from '../../src/domain/plan.js';
-import type { PlaybookCatalog, RenderedStep } from '../../src/domain/playbook.js';
-import type { ClusterReader, ObjectRef } from '../../src/ports/cluster.js';
+import type { ObjectRef, PlaybookCatalog, RenderedStep } from '../../src/domain/playbook.js';
+import { rolloutStatus } from '../../src/domain/rollout.js';
+import type { ObjectRef as ReadRef } from '../../src/ports/cluster.js';
 import type { ClusterWriter } from '../../src/ports/cluster-writer.js';
+import type { MetricsSource } from '../../src/ports/metrics-source.js';
 import { defaultPlaybookDir, loadCatalog } from '../../src/runner/catalog.js';
 import { type ExecuteDeps, executePlan } from '../../src/runner/execute.js';
 import { objectDiff } from '../../src/runner/object-diff.js';
 import { renderSteps } from '../../src/runner/render.js';
-import { fakeClock, incidentFixture, planFixture, restartsWorld } from './execute-fixtures.js';
+import { fakeClock, incidentFixture, metricsWorld, planFixture, restartsWorld } from './execute-fixtures.js';
 
 /**
  * One cluster's worth of the oom-checkout world: Deployment `checkout` (3 replicas of container `app`
@@ -71,12 +73,21 @@ interface PlaybookCase {
   waits: boolean;
   /** Exactly what the dry-run diff adds and removes (see changedLines). */
   changed(w: E2EWorld): string[];
+  /** The verification's last line, with the replay metrics of restartsWorld('steady'). */
+  verified: RegExp;
   /** Asserts the live object after the execution carries the change; null when the object is gone. */
   applied(live: KubeObject | null, w: E2EWorld): void;
 }
 
-const deploymentOf = (w: E2EWorld): Target => ({ kind: 'Deployment', namespace: w.namespace, name: DEPLOYMENT });
+const deploymentOf = (w: E2EWorld): Target => ({
+  kind: 'Deployment',
+  namespace: w.namespace,
+  name: DEPLOYMENT,
+});
 const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
+/** Restarts judged on the steady replay series; the error ratio has no data there. */
+const ROLLED_OUT =
+  /^verification passed with a note: 1 of 2 conditions had no data; the change applied and rolled out$/;
 
 const cases: PlaybookCase[] = [
   {
@@ -85,6 +96,7 @@ const cases: PlaybookCase[] = [
     params: {},
     verdict: 'auto-approved',
     waits: true,
+    verified: ROLLED_OUT,
     changed: () => [`+        ${RESTARTED_AT}: 2026-03-01T10:10:00Z`],
     applied: (live) => {
       const annotations = record(record(record(live?.spec?.['template'])['metadata'])['annotations']);
@@ -97,6 +109,7 @@ const cases: PlaybookCase[] = [
     params: { replicas: 4 },
     verdict: 'needs-approval',
     waits: true,
+    verified: ROLLED_OUT,
     changed: () => ['-  replicas: 3', '+  replicas: 4'],
     applied: (live) => expect(live?.spec?.['replicas']).toBe(4),
   },
@@ -106,6 +119,7 @@ const cases: PlaybookCase[] = [
     params: { container: 'app', 'limits.memory': '1Gi', 'requests.memory': '768Mi' },
     verdict: 'needs-approval',
     waits: true,
+    verified: ROLLED_OUT,
     changed: () => [
       '-              memory: 512Mi',
       '+              memory: 1Gi',
@@ -124,6 +138,7 @@ const cases: PlaybookCase[] = [
     params: {},
     verdict: 'needs-approval',
     waits: true,
+    verified: ROLLED_OUT,
     changed: () => [`-          image: ${IMAGE}:1.14.2`, `+          image: ${IMAGE}:1.14.1`],
     applied: (live) => expect(appContainer(live as KubeObject)['image']).toBe(`${IMAGE}:1.14.1`),
   },
@@ -133,6 +148,7 @@ const cases: PlaybookCase[] = [
     params: { container: 'app', probe: 'liveness', initialDelaySeconds: 30, failureThreshold: 5 },
     verdict: 'needs-approval',
     waits: true,
+    verified: ROLLED_OUT,
     changed: () => [
       '-            failureThreshold: 3',
       '+            failureThreshold: 5',
@@ -153,6 +169,7 @@ const cases: PlaybookCase[] = [
     params: { maxReplicas: 10 },
     verdict: 'needs-approval',
     waits: false,
+    verified: /^verification passed with a note: 1 of 1 conditions had no data/,
     changed: () => ['-  maxReplicas: 6', '+  maxReplicas: 10'],
     applied: (live) => expect(live?.spec).toMatchObject({ minReplicas: 3, maxReplicas: 10 }),
   },
@@ -162,6 +179,8 @@ const cases: PlaybookCase[] = [
     params: {},
     verdict: 'auto-approved',
     waits: false,
+    // The replacement pods are judged through their workload, whose steady series holds.
+    verified: /^verification passed: 1 conditions held$/,
     // Checked apart: a delete's diff removes every line of the pod and adds none.
     changed: () => [],
     applied: (live) => expect(live).toBeNull(),
@@ -172,6 +191,7 @@ const cases: PlaybookCase[] = [
     params: {},
     verdict: 'needs-approval',
     waits: false,
+    verified: /^verification passed: the playbook has no verify conditions$/,
     changed: () => ['+  unschedulable: true'],
     applied: (live) => expect(live?.spec?.['unschedulable']).toBe(true),
   },
@@ -181,15 +201,17 @@ const cases: PlaybookCase[] = [
 const writesOf = (w: E2EWorld) =>
   w.requests().filter((r) => /^(PATCH|DELETE) /.test(r) && !r.includes('dryRun='));
 
+const plurals: Record<string, string> = {
+  Deployment: 'deployments',
+  HorizontalPodAutoscaler: 'horizontalpodautoscalers',
+  Pod: 'pods',
+  Node: 'nodes',
+};
+
+/** The object's path below the API group and version, as it appears in a request. */
 const pathOf = (ref: ObjectRef): string => {
-  const plural = {
-    Deployment: 'deployments',
-    StatefulSet: 'statefulsets',
-    DaemonSet: 'daemonsets',
-    HorizontalPodAutoscaler: 'horizontalpodautoscalers',
-    Pod: 'pods',
-    Node: 'nodes',
-  }[ref.kind];
+  const plural = plurals[ref.kind];
+  if (!plural) throw new Error(`no path for ${ref.kind}`);
   return ref.namespace === undefined
     ? `/${plural}/${ref.name}`
     : `/namespaces/${ref.namespace}/${plural}/${ref.name}`;
@@ -245,21 +267,8 @@ export function playbooksE2EContract(
         for (const close of open.splice(0)) await close();
       });
 
-      async function render(c: PlaybookCase, w: E2EWorld, reader: ClusterReader, now: Date) {
-        const playbook = catalog.get(c.playbook);
-        if (!playbook) throw new Error(`the catalog has no ${c.playbook}`);
-        expect(catalog.checkParams(c.playbook, c.params)).toEqual([]);
-        const target = c.target(w);
-        const ref = target as ObjectRef;
-        const object = await reader.get(ref);
-        if (!object) throw new Error(`${c.playbook}: the target ${pathOf(ref)} does not exist`);
-        const replicaSets =
-          target.kind === 'Deployment' ? await reader.replicaSets(w.namespace, `app=${DEPLOYMENT}`) : [];
-        const steps = renderSteps(playbook, { target, params: c.params, object, replicaSets, now });
-        return { target, ref, object, steps };
-      }
-
-      it.each(cases)('$playbook: dry-run diff, one apply, rollout, verification', async (c) => {
+      /** A fresh world, the case's draft rendered and dry-run, and its approved plan in a real store. */
+      async function scene(c: PlaybookCase, metrics: (namespace: string) => Promise<MetricsSource>) {
         const w = await cluster.prepare();
         const dir = mkdtempSync(join(tmpdir(), 'medic-e2e-'));
         const store = new SqliteStore(join(dir, 'medic.db'));
@@ -273,22 +282,24 @@ export function playbooksE2EContract(
         const writer = createClusterWriter(config);
         const clock = fakeClock();
 
-        // 1. Draft → rendered steps → server-side dry-run → diff; the live object stays as it was.
-        const { target, ref, object, steps } = await render(c, w, reader, clock.now());
-        expect(steps.length).toBeGreaterThan(0);
+        const playbook = catalog.get(c.playbook);
+        if (!playbook) throw new Error(`the catalog has no ${c.playbook}`);
+        expect(catalog.checkParams(c.playbook, c.params)).toEqual([]);
+        const target = c.target(w);
+        const ref = refOf(target);
+        const object = await reader.get(ref as ReadRef);
+        if (!object) throw new Error(`${c.playbook}: the target ${pathOf(ref)} does not exist`);
+        const replicaSets =
+          target.kind === 'Deployment' ? await reader.replicaSets(w.namespace, `app=${DEPLOYMENT}`) : [];
+        const steps = renderSteps(playbook, {
+          target: ref,
+          params: c.params,
+          object,
+          replicaSets,
+          now: clock.now(),
+        });
         const dryRun = await dryRunDiffs(steps, object, writer);
-        if (c.playbook === 'delete-pod') {
-          const diff = dryRun[0]?.diff ?? '';
-          expect(diff).toContain(`-  name: ${w.pod}`);
-          expect(diff.split('\n').filter((l) => l.startsWith('+') && !l.startsWith('+++'))).toEqual([]);
-          expect((await reader.get(ref))?.metadata.uid).toBe(object.metadata.uid);
-        } else {
-          expect(dryRun.map((r) => changedLines(r.diff))).toEqual([c.changed(w)]);
-          expect(objectDiff(object, await reader.get(ref), 'unchanged')).toBe('');
-        }
-        expect(writesOf(w)).toEqual([]);
 
-        // 2. The plan, approved, in a real store.
         const incidentId = `inc-e2e-${c.playbook}`;
         const draft: Draft = {
           diagnosis: `checkout needs ${c.playbook}`,
@@ -328,13 +339,12 @@ export function playbooksE2EContract(
           }
         });
 
-        // 3. The runner applies, waits, verifies.
         const enqueued: string[] = [];
         const deps: ExecuteDeps = {
           store,
           writer,
           reader,
-          metrics: await restartsWorld('steady', w.namespace),
+          metrics: await metrics(w.namespace),
           catalog,
           stages: { enqueue: async (stage, incident) => void enqueued.push(`${stage}:${incident}`) },
           clock,
@@ -346,45 +356,92 @@ export function playbooksE2EContract(
           fieldManager: 'medic',
           pollIntervalMs: 1000,
         };
-        const sentBefore = w.requests().length;
-        const report = await executePlan(plan.id, deps);
-        expect(report.outcome).toBe('ran');
-        expect(report.execution.error).toBeNull();
-        expect(report.execution.state).toBe('succeeded');
-        expect((await store.get(incidentId))?.state).toBe('resolved');
-        expect(enqueued).toEqual([`learn:${incidentId}`]);
-        c.applied(await reader.get(ref), w);
+        return { w, store, reader, ref, object, steps, dryRun, plan, deps, enqueued, incidentId };
+      }
 
-        const writes = writesOf(w);
-        expect(writes).toHaveLength(steps.length);
-        steps.forEach((step, k) => {
-          expect(writes[k]).toMatch(step.action === 'delete' ? /^DELETE / : /^PATCH /);
-          expect(writes[k]).toContain(pathOf(step.ref));
-        });
+      it.each(cases)(
+        '$playbook: dry-run diff, one apply, rollout, verification',
+        async (c) => {
+          const s = await scene(c, (namespace) => restartsWorld('steady', namespace));
+          const { w, reader, ref, object, steps } = s;
 
-        const verification = report.execution.verification.join('\n');
-        const audit = (await store.read({ incident: incidentId })).map((e) => e.type);
-        expect(audit).toEqual(
-          expect.arrayContaining(['execution.started', 'execution.step.applied', 'execution.verified']),
-        );
-        expect(verification).toMatch(/^verification passed/m);
-        if (c.waits) {
-          expect(verification).toContain(
-            `execution rollout of Deployment ${w.namespace}/${DEPLOYMENT}: deployment "${DEPLOYMENT}" successfully rolled out`,
+          // 1. The server-side dry-run shows exactly the change, and stores nothing.
+          expect(steps.length).toBeGreaterThan(0);
+          if (c.playbook === 'delete-pod') {
+            const diff = s.dryRun[0]?.diff ?? '';
+            expect(diff).toContain(`-  name: ${w.pod}`);
+            expect(diff.split('\n').filter((l) => l.startsWith('+') && !l.startsWith('+++'))).toEqual([]);
+            expect((await reader.get(ref as ReadRef))?.metadata.uid).toBe(object.metadata.uid);
+          } else {
+            expect(s.dryRun.map((r) => changedLines(r.diff))).toEqual([c.changed(w)]);
+            expect(objectDiff(object, await reader.get(ref as ReadRef), 'unchanged')).toBe('');
+          }
+          expect(writesOf(w)).toEqual([]);
+
+          // 2. The runner applies once, waits where the playbook waits, verifies, resolves.
+          const sentBefore = w.requests().length;
+          const report = await executePlan(s.plan.id, s.deps);
+          const sentByRun = w.requests().slice(sentBefore);
+          const live = await reader.get(ref as ReadRef);
+          expect(report.outcome).toBe('ran');
+          expect(report.execution.error).toBeNull();
+          expect(report.execution.state).toBe('succeeded');
+          expect((await s.store.get(s.incidentId))?.state).toBe('resolved');
+          expect(s.enqueued).toEqual([`learn:${s.incidentId}`]);
+          c.applied(live, w);
+
+          const writes = writesOf(w);
+          expect(writes).toHaveLength(steps.length);
+          steps.forEach((step, k) => {
+            expect(writes[k]).toMatch(step.action === 'delete' ? /^DELETE / : /^PATCH /);
+            expect(writes[k]).toContain(pathOf(step.ref));
+          });
+
+          const verification = report.execution.verification;
+          const audit = (await s.store.read({ incident: s.incidentId })).map((e) => e.type);
+          expect(audit).toEqual(
+            expect.arrayContaining(['execution.started', 'execution.step.applied', 'execution.verified']),
           );
-          expect(audit).toContain('execution.rollout.done');
-          expect(verification).toMatch(/passed: container_restarts_total not-increasing/);
-          // The runner read the Deployment again after its PATCH until the rollout finished.
-          const write = w.requests().findIndex((r, i) => i >= sentBefore && writes[0] === r);
-          const polls = w
-            .requests()
-            .slice(write + 1)
-            .filter((r) => r.startsWith(`GET /apis/apps/v1${pathOf(ref)}`));
-          expect(polls.length).toBeGreaterThanOrEqual(options.rolloutPolls);
-        } else {
-          expect(verification).not.toMatch(/rollout/);
-          expect(audit).not.toContain('execution.rollout.done');
-        }
+          expect(verification.at(-1)).toMatch(c.verified);
+          if (c.waits) {
+            expect(verification).toContain(
+              `execution rollout of Deployment ${w.namespace}/${DEPLOYMENT}: deployment "${DEPLOYMENT}" successfully rolled out`,
+            );
+            expect(audit).toContain('execution.rollout.done');
+            expect(verification.join('\n')).toMatch(/passed: container_restarts_total not-increasing/);
+            // Pods only become ready between two polls (tick), so a finished rollout means the runner waited.
+            expect(rolloutStatus(live as KubeObject).done).toBe(true);
+            const polls = sentByRun
+              .slice(sentByRun.indexOf(writes[0] ?? '') + 1)
+              .filter((r) => r.startsWith(`GET /apis/apps/v1${pathOf(ref)}`));
+            expect(polls.length).toBeGreaterThanOrEqual(options.rolloutPolls);
+          } else {
+            expect(verification.join('\n')).not.toMatch(/rollout of/);
+            expect(audit).not.toContain('execution.rollout.done');
+          }
+        },
+        120_000,
+      );
+
+      // delete-pod replaces the pod under a new name: verification must judge the replacements through
+      // the pod's controller workload, or a crash-looping replacement would pass.
+      it('delete-pod: the verification judges the replacement pods and fails when they crash-loop', async () => {
+        const deletePod = cases.find((c) => c.playbook === 'delete-pod') as PlaybookCase;
+        const replacementCrashLoops = (namespace: string) =>
+          metricsWorld([
+            {
+              signal: 'container_restarts_total',
+              labels: { namespace, pod: `${DEPLOYMENT}-7d9f8b6c5-rplcd`, container: 'app' },
+              values: '0+1x40',
+            },
+          ]);
+        const s = await scene(deletePod, replacementCrashLoops);
+        const report = await executePlan(s.plan.id, s.deps);
+        expect(writesOf(s.w)).toHaveLength(1);
+        expect(report.execution.verification.join('\n')).toMatch(
+          /failed: container_restarts_total not-increasing/,
+        );
+        expect(report.execution.state).toBe('failed');
       }, 120_000);
     },
   );
