@@ -164,5 +164,9 @@ describe('approver tokens', () => {
     const ok = await tokened.post(path, {}, { authorization: `Bearer ${ALICE_TOKEN}` });
     expect(ok.body).toMatchObject({ status: 'approved' });
     expect((await tokened.runtime.store.approvals('inc-tok-1-plan')).map((a) => a.by)).toEqual(['alice']);
+    expect((await tokened.get('/v1/pause')).status).toBe(401);
+    expect((await tokened.get('/v1/pause', { authorization: `Bearer ${BOB_TOKEN}` })).body).toMatchObject({
+      paused: false,
+    });
   });
 });

@@ -73,7 +73,15 @@ export function decisionRoutes(app: FastifyInstance, deps: DecisionRouteDeps): v
     });
   }
 
-  app.get('/v1/pause', { onRequest: authorise }, async () => deps.pauseState());
+  app.get('/v1/pause', { onRequest: authorise }, async (request) => {
+    // With approver tokens configured they replace the API token here too: an unknown one reads nothing.
+    if (deps.identify(request.headers.authorization) === null) {
+      throw new MedicError(ErrorCodes.unauthorized, 'this token is not mapped to an approver', {
+        field: 'authorization',
+      });
+    }
+    return deps.pauseState();
+  });
 
   for (const [path, paused] of [
     ['/v1/pause', true],
