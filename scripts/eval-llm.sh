@@ -30,6 +30,7 @@ llm:
   method: functionCalling
   instructionsInUserMessage: true
   timeoutMs: 120000
+  maxTokens: 400
   # A 270M model reads a 8k-token window slowly; keep the untrusted blocks short.
   untrustedItemChars: 300
   untrustedTotalChars: 1500

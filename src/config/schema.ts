@@ -191,6 +191,8 @@ export const configSchema = z.strictObject({
       method: z.enum(['functionCalling', 'jsonMode', 'jsonSchema']).default('functionCalling'),
       timeoutMs: positiveInt.default(30_000),
       temperature: z.number().min(0).max(2).default(0),
+      // A draft is a few hundred tokens; the cap stops a small model from rambling to the context's end.
+      maxTokens: positiveInt.default(1024),
       instructionsInUserMessage: z.union([z.boolean(), z.stringbool()]).default(false),
       promptsDir: z.string().min(1).optional(),
       // Bounds on untrusted text (logs, annotations, past incidents) in a prompt: per item and per block.

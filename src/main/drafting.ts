@@ -68,6 +68,7 @@ export async function openPrimaryDrafter(config: MedicConfig, metrics?: Metrics)
     provider,
     model: llm.model,
     temperature: llm.temperature,
+    maxTokens: llm.maxTokens,
     ...(baseURL ? { baseURL } : {}),
     ...(apiKey ? { apiKey } : {}),
   });
