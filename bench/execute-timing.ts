@@ -48,6 +48,7 @@ export function timedReader(inner: ClusterReader, watch: Stopwatch): ClusterRead
     horizontalPodAutoscalers: (namespace) => watch.time(() => inner.horizontalPodAutoscalers(namespace)),
     nodes: () => watch.time(() => inner.nodes()),
     namespaceLimits: (namespace) => watch.time(() => inner.namespaceLimits(namespace)),
+    namespace: (name) => watch.time(() => inner.namespace(name)),
   };
 }
 

@@ -7,6 +7,7 @@ import type { IncidentStore } from '../ports/incident-store.js';
 /** The live state guard judges a draft against, read from the cluster and the store. */
 export interface GuardFacts {
   target: KubeObject | null;
+  targetNamespace: KubeObject | null;
   replicaSets: KubeObject[];
   limitRanges: KubeObject[];
   resourceQuotas: KubeObject[];
@@ -32,6 +33,7 @@ export async function guardFacts(
 ): Promise<GuardFacts> {
   const facts: GuardFacts = {
     target: null,
+    targetNamespace: null,
     replicaSets: [],
     limitRanges: [],
     resourceQuotas: [],
@@ -53,11 +55,13 @@ export async function guardFacts(
   facts.target = await deps.cluster.get(refOf(target) as ReadRef);
   const namespace = target.namespace;
   const selector = facts.target && target.kind === 'Deployment' ? selectorOf(facts.target) : null;
-  const [replicaSets, limits, nodes] = await Promise.all([
+  const [replicaSets, limits, nodes, targetNamespace] = await Promise.all([
     namespace && selector ? deps.cluster.replicaSets(namespace, selector) : Promise.resolve([]),
     namespace ? deps.cluster.namespaceLimits(namespace) : Promise.resolve(null),
     target.kind === 'Node' ? deps.cluster.nodes() : Promise.resolve([]),
+    namespace ? deps.cluster.namespace(namespace) : Promise.resolve(null),
   ]);
+  facts.targetNamespace = targetNamespace;
   facts.replicaSets = replicaSets;
   facts.limitRanges = limits?.limitRanges ?? [];
   facts.resourceQuotas = limits?.resourceQuotas ?? [];

@@ -163,7 +163,7 @@ export async function runGuardStage(incidentId: string, deps: GuardStageDeps): P
       correlationKey: incident.correlationKey,
     },
     target: facts.target,
-    targetNamespace: null,
+    targetNamespace: facts.targetNamespace,
     limitRanges: facts.limitRanges,
     resourceQuotas: facts.resourceQuotas,
     nodes: facts.nodes,

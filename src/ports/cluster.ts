@@ -18,6 +18,8 @@ export interface ClusterReader {
   events(namespace: string, involvedObjectName?: string): Promise<KubeObject[]>;
   horizontalPodAutoscalers(namespace: string): Promise<KubeObject[]>;
   nodes(): Promise<KubeObject[]>;
+  /** The Namespace object (its labels can protect everything inside it); null when it does not exist. */
+  namespace(name: string): Promise<KubeObject | null>;
   /** LimitRanges and ResourceQuotas of a namespace, which bound what set-resources may ask for. */
   namespaceLimits(namespace: string): Promise<{ limitRanges: KubeObject[]; resourceQuotas: KubeObject[] }>;
 }

@@ -231,6 +231,16 @@ export class KubernetesClusterReader implements ClusterReader {
     };
   }
 
+  async namespace(name: string): Promise<KubeObject | null> {
+    const found = await call(
+      `get Namespace ${name}`,
+      undefined,
+      () => this.core.readNamespace({ name }),
+      true,
+    );
+    return found && toJson(found, 'V1Namespace', 'v1', 'Namespace');
+  }
+
   async nodes(): Promise<KubeObject[]> {
     const list = await call('list Nodes', undefined, () => this.core.listNode());
     return list.items.map((node) => toJson(node, 'V1Node', 'v1', 'Node'));
