@@ -156,6 +156,8 @@ export const configSchema = z.strictObject({
       fieldManager: z.string().min(1).max(128).default('medic'),
       pollIntervalMs: positiveInt.default(2000),
       concurrency: positiveInt.default(2),
+      // While the kill switch is on, a waiting execution looks again this often (spending no attempt).
+      pausedRecheckMs: positiveInt.default(15_000),
     })
     .prefault({}),
   approvals: z

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { RedisSettings } from '../adapters/bullmq/connection.js';
-import { type StageWorker, startStageWorker } from '../adapters/bullmq/stage-worker.js';
-import { ErrorCodes, MedicError } from '../domain/errors.js';
+import { RetryLater, type StageWorker, startStageWorker } from '../adapters/bullmq/stage-worker.js';
+import { ErrorCodes, isMedicError, MedicError } from '../domain/errors.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { runDraftStage } from '../pipeline/draft-stage.js';
@@ -23,6 +23,9 @@ interface SharedWorkerOptions {
   logger: Logger;
   metrics: Metrics;
 }
+
+// A run that died is adopted once its lease (5 minutes) lapses; look again a little after that.
+const IN_PROGRESS_RECHECK_MS = 60_000;
 
 /** Workers of the stages after retrieval: draft, guard, execute and learn. */
 export async function startActionWorkers(
@@ -104,13 +107,16 @@ export async function startActionWorkers(
           },
           // A retried job carries the same id, so it continues its own execution instead of racing it.
           { idempotencyKey: `job-${job.id}` },
-        );
+        ).catch((error: unknown) => {
+          // Paused: wait for resume without spending the job's attempts.
+          if (isMedicError(error) && error.code === ErrorCodes.paused) {
+            throw new RetryLater(config.execution.pausedRecheckMs, 'the kill switch is on');
+          }
+          throw error;
+        });
         await tellChannel(data.incidentId);
         if (report.outcome === 'in-progress') {
-          throw new MedicError(
-            ErrorCodes.clusterUnavailable,
-            'another run still owns this execution; retrying',
-          );
+          throw new RetryLater(IN_PROGRESS_RECHECK_MS, 'another run still owns this execution');
         }
       },
     }),

@@ -1,4 +1,4 @@
-import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../observability/logger.js';
 import type { Metrics } from '../../observability/metrics.js';
@@ -25,11 +25,25 @@ export interface StageWorker {
   close(deadlineMs: number): Promise<{ forced: boolean }>;
 }
 
+/**
+ * Thrown by a stage to come back later without spending an attempt: the kill switch is on, or
+ * another run owns the work. Retries with backoff would run out during a long pause.
+ */
+export class RetryLater extends Error {
+  constructor(
+    readonly delayMs: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RetryLater';
+  }
+}
+
 export function startStageWorker<T>(options: StageWorkerOptions<T>): StageWorker {
   const { stage, logger, metrics } = options;
   const worker = new Worker(
     stageQueues[stage],
-    async (job: Job) => {
+    async (job: Job, token?: string) => {
       const stop = metrics.jobDuration.startTimer({ stage });
       try {
         const data = decodePayload<unknown>(job.data);
@@ -41,6 +55,15 @@ export function startStageWorker<T>(options: StageWorkerOptions<T>): StageWorker
         await options.process(data, { id: job.id ?? '?', attempt: job.attemptsMade + 1 });
         stop({ outcome: 'ok' });
       } catch (error) {
+        if (error instanceof RetryLater) {
+          stop({ outcome: 'later' });
+          logger.info(
+            { stage, job: job.id, delayMs: error.delayMs, reason: error.message },
+            'stage job deferred',
+          );
+          await job.moveToDelayed(Date.now() + error.delayMs, token);
+          throw new DelayedError();
+        }
         stop({ outcome: 'error' });
         throw error;
       }
