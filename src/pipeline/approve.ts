@@ -17,6 +17,8 @@ export interface DecisionRequest {
   reason: string | null;
   slackUser?: string;
   slackGroups?: string[];
+  /** The plan the person saw (a Slack card's); a decision on any other plan is refused. */
+  planId?: string;
 }
 
 export type DecisionStatus = 'approved' | 'waiting' | 'rejected' | 'duplicate' | 'refused';
@@ -71,6 +73,12 @@ export async function decide(
       return { ...base, status, reason, incidentState: incident.state };
     };
     if (!plan) return refuse('refused', 'the incident has no plan to decide on');
+    if (request.planId !== undefined && request.planId !== plan.id) {
+      return refuse(
+        'refused',
+        `the decision names plan ${request.planId}; the incident's current plan is ${plan.id}`,
+      );
+    }
     if (incident.state !== 'awaiting-approval') {
       return refuse('duplicate', `the incident is already ${incident.state}`);
     }

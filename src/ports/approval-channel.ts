@@ -19,6 +19,8 @@ export interface ChannelDecisionRequest {
   reason: string | null;
   slackUser?: string;
   slackGroups?: string[];
+  /** The plan the person saw; a decision on any other plan is refused. */
+  planId?: string;
 }
 
 export interface ChannelDecisionOutcome {

@@ -176,6 +176,7 @@ export class SlackProcessor {
         via: 'slack',
         reason: null,
         slackUser: id,
+        planId: click.planId,
         ...(slackGroups.length > 0 ? { slackGroups } : {}),
       });
       note = decisionNote(outcome, who);
