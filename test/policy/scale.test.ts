@@ -19,6 +19,11 @@ describe('scale rule', () => {
     expect(scaleTo(9, 4)).toEqual(['scale: 9 replicas is more than 2x the current 4']);
   });
 
+  it('allows halving the current replicas and denies shedding more', () => {
+    expect(scaleTo(4, 8)).toEqual([]);
+    expect(scaleTo(3, 8)).toEqual(['scale: 3 replicas is less than the current 8 divided by 2']);
+  });
+
   it('allows maxReplicas and denies one more', () => {
     expect(scaleTo(50, 30)).toEqual([]);
     expect(scaleTo(51, 30)).toEqual(['scale: 51 replicas is more than the policy maximum of 50']);
@@ -59,7 +64,7 @@ describe('scale rule', () => {
     expect(scaleTo(7, 4, policy)).toEqual(['scale: 7 replicas is more than 1.5x the current 4']);
   });
 
-  it('property: any replicas above 2x the current is denied; any from 1 to 2x (within the cap) passes', () => {
+  it('property: any replicas above 2x the current is denied; any from half to 2x (within the cap) passes', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 25 }), fc.integer({ min: 1, max: 1000 }), (current, extra) => {
         expect(scaleTo(2 * current + extra, current)).toContain(
@@ -71,7 +76,9 @@ describe('scale rule', () => {
       fc.property(
         fc
           .integer({ min: 1, max: 25 })
-          .chain((current) => fc.tuple(fc.constant(current), fc.integer({ min: 1, max: 2 * current }))),
+          .chain((current) =>
+            fc.tuple(fc.constant(current), fc.integer({ min: Math.ceil(current / 2), max: 2 * current })),
+          ),
         ([current, replicas]) => {
           expect(scaleTo(replicas, current)).toEqual([]);
         },

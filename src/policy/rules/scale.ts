@@ -1,7 +1,10 @@
 import type { GuardRule } from '../guard-input.js';
 import { integerParam } from '../kube-objects.js';
 
-/** scale: no more than maxFactor× the current replicas, never above maxReplicas, never 0 unless allowed. */
+/**
+ * scale: no more than maxFactor× the current replicas and no fewer than current ÷ maxFactor, never
+ * above maxReplicas, never 0 unless allowed.
+ */
 export const scaleRule: GuardRule = ({ policy, playbook, draft, target }) => {
   if (playbook.id !== 'scale') return [];
   const { maxFactor, maxReplicas, allowZero } = policy.limits.scale;
@@ -22,6 +25,10 @@ export const scaleRule: GuardRule = ({ policy, playbook, draft, target }) => {
     if (replicas > maxFactor * Math.max(now, 1)) {
       const base = now === 0 ? '0 (counted as 1)' : String(now);
       reasons.push(`scale: ${replicas} replicas is more than ${maxFactor}x the current ${base}`);
+    }
+    // Shedding most of the replicas at once is as risky as the opposite: bound it the same way.
+    if (replicas > 0 && replicas < now / maxFactor) {
+      reasons.push(`scale: ${replicas} replicas is less than the current ${now} divided by ${maxFactor}`);
     }
   }
   return reasons;
