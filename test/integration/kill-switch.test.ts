@@ -1,38 +1,25 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openReplayWorld, type ReplayWorld } from '../../src/main/replay-world.js';
-import { startMedic, type TestMedic } from '../support/medic.js';
+import type { TestMedic } from '../support/medic.js';
 import { waitFor } from '../support/ports.js';
-import { ThrowawayRedis } from '../support/redis.js';
+import { type ReplayMedic, startReplayMedic } from '../support/replay-medic.js';
 
-const WORLD = join(import.meta.dirname, '../fixtures/worlds/oom-checkout');
-let redis: ThrowawayRedis;
-let replay: ReplayWorld;
+let setup: ReplayMedic;
+let replay: ReplayMedic['replay'];
 let medic: TestMedic;
 
-/** The case's clock at 100x speed, so the verify window passes in seconds. */
-function fastClock(start: Date) {
-  const startedAt = Date.now();
-  return { now: () => new Date(start.getTime() + (Date.now() - startedAt) * 100) };
-}
-
 beforeAll(async () => {
-  redis = await ThrowawayRedis.start();
-  replay = await openReplayWorld(WORLD, { rolloutReads: 2 });
-  medic = await startMedic({
-    redisUrl: redis.url,
-    runtimeOverrides: { ...replay.overrides, clock: fastClock(replay.world.now) },
-    overrides: { execution: { pollIntervalMs: 50, pausedRecheckMs: 200 }, queue: { attempts: 2 } },
+  setup = await startReplayMedic({
+    execution: { pollIntervalMs: 50, pausedRecheckMs: 200 },
+    queue: { attempts: 2 },
   });
+  ({ replay, medic } = setup);
 });
 
 afterAll(async () => {
-  await medic?.stop();
-  await replay?.close();
-  await redis?.stop();
+  await setup?.stop();
 });
 
-const writes = () => replay.kube.requests.filter((r) => r.startsWith('PATCH') && !r.includes('dryRun'));
+const writes = () => setup.writes();
 const stateOf = async (id: string) => (await medic.runtime.store.get(id))?.state;
 
 describe('the kill switch holds an approved execution through the real queue', () => {
