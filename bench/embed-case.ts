@@ -9,13 +9,10 @@ import { replaySources } from '../src/adapters/replay/world.js';
 import { SqliteStore } from '../src/adapters/sqlite/store.js';
 import { SqliteVecIndex } from '../src/adapters/sqlite-vec/index.js';
 import type { MedicConfig } from '../src/config/schema.js';
-import { normaliseAlert } from '../src/domain/alert.js';
-import { defaultPayloadLimits, payloadValidator } from '../src/domain/alertmanager-payload.js';
-import { admitFresh } from '../src/main/eval/admit.js';
+import { correlateCaseAlert } from '../src/main/eval/admit.js';
 import type { LoadedCase } from '../src/main/eval/load-cases.js';
 import { InProcessStageQueue } from '../src/main/eval/stage-queue.js';
 import { correlationLabels } from '../src/main/runtime.js';
-import { correlate } from '../src/pipeline/correlate.js';
 import { runGatherStage } from '../src/pipeline/gather-stage.js';
 import { importHistory } from '../src/pipeline/memory.js';
 import { runRetrieveStage } from '../src/pipeline/retrieve-stage.js';
@@ -23,7 +20,6 @@ import { createSourceGuards } from '../src/pipeline/source-guard.js';
 import type { Embedder } from '../src/ports/embedder.js';
 import type { VectorIndex } from '../src/ports/vector-index.js';
 
-const validatePayload = payloadValidator(defaultPayloadLimits);
 const logger = pino({ level: 'silent' });
 
 export interface GatheredCase {
@@ -69,20 +65,16 @@ export async function gatherCase(loaded: LoadedCase, config: MedicConfig): Promi
         });
       },
     });
-    const validation = validatePayload(world.alert);
-    if (!validation.ok) throw new Error(`${spec.id}: the alert payload is invalid`);
-    const labels = correlationLabels(config);
-    const alerts = validation.payload.alerts.map((alert) => normaliseAlert(alert, world.now, labels));
-    let n = 0;
-    const admissions = admitFresh(alerts, () => `inc-${spec.id}-${++n}`);
-    const outcome = await correlate(admissions, {
-      store,
-      queue: { release: async () => {} },
-      clock,
-      logger,
-      stages: queue,
-    });
-    const incidentId = outcome.opened[0] ?? null;
+    const incidentId = await correlateCaseAlert(
+      world.alert,
+      {
+        caseId: spec.id,
+        now: world.now,
+        labels: correlationLabels(config),
+        where: join(loaded.dir, 'alert'),
+      },
+      { store, queue: { release: async () => {} }, clock, logger, stages: queue },
+    );
     await queue.drain();
     let indexes = 0;
     return {

@@ -30,19 +30,8 @@ if ok; then
   exit 0
 fi
 
-command -v go >/dev/null || { echo "build-kube: go is not installed" >&2; exit 1; }
-
-export GOMODCACHE="$CACHE/gomod"
-export GOCACHE="$CACHE/gocache"
-export GOFLAGS="-trimpath -mod=mod -buildvcs=false"
-export CGO_ENABLED=0
-export GOTOOLCHAIN=local
-export GOPROXY="${GOPROXY:-https://proxy.golang.org,direct}"
-mkdir -p "$BIN" "$GOMODCACHE" "$GOCACHE"
-
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-log "go $(go env GOVERSION), GOMODCACHE=$GOMODCACHE GOCACHE=$GOCACHE, work=$work"
+# shellcheck source=lib/go-build-env.sh
+source "$(dirname "$0")/lib/go-build-env.sh"
 
 # --- kubernetes -------------------------------------------------------------
 kmod="$work/kube"

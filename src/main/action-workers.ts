@@ -39,7 +39,8 @@ export async function startActionWorkers(
     channel?.incidentChanged(incidentId).catch((err: unknown) => {
       logger.warn({ err, incident: incidentId }, 'could not update the Slack card');
     });
-  const drafting = draftingChain(catalog, await openPrimaryDrafter(config, metrics), clock, metrics);
+  const primary = await openPrimaryDrafter(config, metrics);
+  const drafting = draftingChain({ catalog, primary, clock, metrics });
   const cluster = runtime.evidence.sources.cluster;
   const writer = runtime.actions.writer;
   const target = cluster && writer ? { cluster: { reader: cluster, writer } } : {};

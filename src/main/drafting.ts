@@ -15,14 +15,20 @@ import type { Drafter, DraftInput } from '../ports/drafter.js';
 
 export type Drafting = (input: DraftInput) => Promise<DraftRecord>;
 
+export interface DraftingOptions {
+  catalog: PlaybookCatalog;
+  /** The LLM drafter, or null when none is configured. */
+  primary: Drafter | null;
+  /** The case-based drafter unless given (evals inject recording or fixture drafters). */
+  fallback?: Drafter;
+  clock: Clock;
+  metrics?: Metrics;
+}
+
 /** The drafter chain the draft stage runs: an LLM when configured, the case-based drafter, escalation. */
-export function draftingChain(
-  catalog: PlaybookCatalog,
-  primary: Drafter | null,
-  clock: Clock,
-  metrics?: Metrics,
-): Drafting {
-  const fallback = new CaseBasedDrafter();
+export function draftingChain(options: DraftingOptions): Drafting {
+  const { catalog, primary, clock, metrics } = options;
+  const fallback = options.fallback ?? new CaseBasedDrafter();
   return async (input) => {
     const record = await draftWithFallback(input, {
       primary,

@@ -42,12 +42,13 @@ export async function guardFacts(
   };
   const since = new Date(deps.now.getTime() - HOUR_MS).toISOString();
   const key = incident.correlationKey;
-  const [workloadLastHour, clusterLastHour, thisIncident] = await deps.store.transaction(async (tx) => [
-    await tx.countExecutions({ since, correlationKey: key }),
-    await tx.countExecutions({ since, cluster: incident.cluster }),
+  // Reads only: outside a transaction, so guard never queues behind (or blocks) the store's writers.
+  const [workloadLastHour, clusterLastHour, thisIncident] = await Promise.all([
+    deps.store.countExecutions({ since, correlationKey: key }),
+    deps.store.countExecutions({ since, cluster: incident.cluster }),
     // Counts every execution of the workload since the incident opened: over-counting keeps the
     // one-pod-deletion-per-incident rule on the safe side.
-    await tx.countExecutions({ since: incident.openedAt, correlationKey: key }),
+    deps.store.countExecutions({ since: incident.openedAt, correlationKey: key }),
   ]);
   facts.recent = { workloadLastHour, clusterLastHour, deletePodsThisIncident: thisIncident };
   const { target } = draft;

@@ -4,7 +4,7 @@ import { ErrorCodes, isMedicError, MedicError } from '../domain/errors.js';
 import type { KubeObject } from '../domain/evidence/telemetry.js';
 import { assertTransition, type IncidentState } from '../domain/incident.js';
 import type { DryRunResult, Plan, Verdict } from '../domain/plan.js';
-import type { Playbook, PlaybookCatalog, RenderedStep } from '../domain/playbook.js';
+import type { ObjectRef, Playbook, PlaybookCatalog, RenderedStep } from '../domain/playbook.js';
 import type { Logger } from '../observability/logger.js';
 import { evaluatePolicy } from '../policy/evaluate.js';
 import type { Policy } from '../policy/policy-schema.js';
@@ -41,8 +41,7 @@ const stateFor: Record<Verdict['decision'], IncidentState> = {
   'auto-approved': 'approved',
 };
 
-const label = (step: RenderedStep) =>
-  `${step.ref.kind} ${step.ref.namespace ? `${step.ref.namespace}/` : ''}${step.ref.name}`;
+const label = (ref: ObjectRef) => `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -58,10 +57,20 @@ async function dryRun(
     try {
       if (step.action === 'delete') {
         await deps.writer.delete(step.ref, options);
-        results.push({ ref: step.ref, ok: true, message: null, diff: objectDiff(live, null, label(step)) });
+        results.push({
+          ref: step.ref,
+          ok: true,
+          message: null,
+          diff: objectDiff(live, null, label(step.ref)),
+        });
       } else {
         const after = await deps.writer.patch(step.ref, step.patchType, step.patch, options);
-        results.push({ ref: step.ref, ok: true, message: null, diff: objectDiff(live, after, label(step)) });
+        results.push({
+          ref: step.ref,
+          ok: true,
+          message: null,
+          diff: objectDiff(live, after, label(step.ref)),
+        });
       }
     } catch (error) {
       if (isMedicError(error) && error.code === ErrorCodes.clusterUnavailable) throw error;
@@ -148,9 +157,7 @@ export async function runGuardStage(incidentId: string, deps: GuardStageDeps): P
     prepared.problems.push('no Kubernetes cluster is configured: nothing can be dry-run or applied');
   const dryRunProblems = [
     ...prepared.problems,
-    ...prepared.dryRun
-      .filter((r) => !r.ok)
-      .map((r) => `dry-run of ${label({ action: 'delete', ref: r.ref })}: ${r.message}`),
+    ...prepared.dryRun.filter((r) => !r.ok).map((r) => `dry-run of ${label(r.ref)}: ${r.message}`),
   ];
   const verdict = evaluatePolicy({
     policy: deps.policy,

@@ -101,6 +101,8 @@ export interface IncidentStore {
   plan(planId: string): Promise<Plan | null>;
   approvals(planId: string): Promise<Approval[]>;
   execution(planId: string): Promise<Execution | null>;
+  /** As IncidentTx.countExecutions, outside a transaction (a read takes no write lock). */
+  countExecutions(filter: { since: string; cluster?: string; correlationKey?: string }): Promise<number>;
   /** A small persisted setting (the kill switch lives here); null when never set. */
   setting(key: string): Promise<unknown>;
   ping(): Promise<void>;

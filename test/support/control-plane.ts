@@ -112,6 +112,10 @@ const WATCHDOG = [
 export interface Guarded {
   process: ChildProcess;
   signal(signal: NodeJS.Signals): void;
+  /** undefined while it runs; its exit code (−1 when killed by a signal or never started) after. */
+  exitCode(): number | null | undefined;
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves once it has exited. */
+  stop(graceMs: number): Promise<void>;
 }
 
 const live = new Set<Guarded>();
@@ -137,14 +141,34 @@ export function spawnGuarded(
     detached: true,
   });
   closeSync(fd);
+  let exitCode: number | null | undefined;
+  const exited = new Promise<void>((resolve) => {
+    child.on('exit', (code) => {
+      exitCode = code;
+      resolve();
+    });
+    child.on('error', () => {
+      exitCode = -1;
+      resolve();
+    });
+  });
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      if (child.pid) process.kill(-child.pid, sig);
+    } catch {
+      // already gone
+    }
+  };
   const guarded: Guarded = {
     process: child,
-    signal(sig) {
-      try {
-        if (child.pid) process.kill(-child.pid, sig);
-      } catch {
-        // already gone
-      }
+    signal,
+    exitCode: () => exitCode,
+    async stop(graceMs) {
+      if (exitCode !== undefined) return;
+      signal('SIGTERM');
+      const timer = setTimeout(() => signal('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
     },
   };
   live.add(guarded);

@@ -82,25 +82,8 @@ export async function startJaeger(options: { startTimeoutMs?: number } = {}): Pr
       },
     },
   );
-  let exitCode: number | null | undefined;
-  const exited = new Promise<void>((resolve) => {
-    child.process.on('exit', (code) => {
-      exitCode = code;
-      resolve();
-    });
-    child.process.on('error', () => {
-      exitCode = -1;
-      resolve();
-    });
-  });
-
   const stop = async (): Promise<void> => {
-    if (exitCode === undefined) {
-      child.signal('SIGTERM');
-      const timer = setTimeout(() => child.signal('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    }
+    await child.stop(10_000);
     rmSync(dir, { recursive: true, force: true });
   };
 
@@ -112,7 +95,7 @@ export async function startJaeger(options: { startTimeoutMs?: number } = {}): Pr
     let lastError: unknown;
     while (!ready && Date.now() < deadline) {
       // Fail at once, not at the timeout, when the process exits.
-      if (exitCode !== undefined) throw new Error(`jaeger exited (code ${exitCode})`);
+      if (child.exitCode() !== undefined) throw new Error(`jaeger exited (code ${child.exitCode()})`);
       try {
         const health = await fetch(`${adminUrl}/`);
         ready = health.ok && (await fetch(`${queryUrl}/api/services`)).ok;

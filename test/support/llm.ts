@@ -142,25 +142,8 @@ export async function startLlmServer(options: LlmServerOptions = {}): Promise<Ll
       },
     },
   );
-  let exitCode: number | null | undefined;
-  const exited = new Promise<void>((resolve) => {
-    child.process.on('exit', (code) => {
-      exitCode = code;
-      resolve();
-    });
-    child.process.on('error', () => {
-      exitCode = -1;
-      resolve();
-    });
-  });
-
   const stop = async (): Promise<void> => {
-    if (exitCode === undefined) {
-      child.signal('SIGTERM');
-      const timer = setTimeout(() => child.signal('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    }
+    await child.stop(10_000);
     rmSync(dir, { recursive: true, force: true });
   };
 
@@ -171,7 +154,8 @@ export async function startLlmServer(options: LlmServerOptions = {}): Promise<Ll
     let lastError: unknown;
     while (!ready && Date.now() < deadline) {
       // Fail at once, not at the timeout, when the process exits.
-      if (exitCode !== undefined) throw new Error(`llama_cpp.server exited (code ${exitCode})`);
+      if (child.exitCode() !== undefined)
+        throw new Error(`llama_cpp.server exited (code ${child.exitCode()})`);
       try {
         const res = await fetch(`${baseURL}/models`);
         ready = res.ok && ((await res.json()) as { data?: unknown[] }).data !== undefined;

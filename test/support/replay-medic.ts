@@ -1,15 +1,9 @@
 import { join } from 'node:path';
-import { openReplayWorld, type ReplayWorld } from '../../src/main/replay-world.js';
+import { clockFrom, openReplayWorld, type ReplayWorld } from '../../src/main/replay-world.js';
 import { startMedic, type TestMedic } from './medic.js';
 import { ThrowawayRedis } from './redis.js';
 
 export const OOM_WORLD = join(import.meta.dirname, '../fixtures/worlds/oom-checkout');
-
-/** The case's clock at 100x speed, so a five-minute verify window passes in three seconds. */
-export function fastClock(start: Date) {
-  const startedAt = Date.now();
-  return { now: () => new Date(start.getTime() + (Date.now() - startedAt) * 100) };
-}
 
 export interface ReplayMedic {
   redis: ThrowawayRedis;
@@ -29,7 +23,7 @@ export async function startReplayMedic(
   const replay = await openReplayWorld(world, { rolloutReads: 2 });
   const medic = await startMedic({
     redisUrl: redis.url,
-    runtimeOverrides: { ...replay.overrides, clock: fastClock(replay.world.now) },
+    runtimeOverrides: { ...replay.overrides, clock: clockFrom(replay.world.now, 100) },
     overrides: { execution: { pollIntervalMs: 50 }, ...overrides },
   });
   return {

@@ -58,4 +58,7 @@ export abstract class PlanRecordsReader {
   setting(key: string): Promise<unknown> {
     return records.readSetting(this.readSql, key);
   }
+  countExecutions(filter: { since: string; cluster?: string; correlationKey?: string }): Promise<number> {
+    return records.countExecutions(this.readSql, filter);
+  }
 }

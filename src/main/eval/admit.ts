@@ -1,4 +1,6 @@
-import type { Alert } from '../../domain/alert.js';
+import { type Alert, type CorrelationLabels, normaliseAlert } from '../../domain/alert.js';
+import { defaultPayloadLimits, payloadValidator } from '../../domain/alertmanager-payload.js';
+import { type CorrelateDeps, correlate } from '../../pipeline/correlate.js';
 import type { AlertAdmission } from '../../ports/ingest-queue.js';
 
 /**
@@ -20,4 +22,28 @@ export function admitFresh(alerts: readonly Alert[], newIncidentId: () => string
     }
   }
   return fresh.map((alert) => ({ alert, incidentId: ids.get(alert.correlationKey) ?? null }));
+}
+
+const validatePayload = payloadValidator(defaultPayloadLimits);
+
+/**
+ * A case's alert payload through the webhook's validation and normalisation, admitted as the ingest
+ * queue would on a fresh Redis, and correlated: the id of the incident it opened, or null when its
+ * alerts open none (only resolved ones). `where` names the payload in a validation error.
+ */
+export async function correlateCaseAlert(
+  payload: unknown,
+  context: { caseId: string; now: Date; labels: CorrelationLabels; where: string },
+  deps: CorrelateDeps,
+): Promise<string | null> {
+  const validation = validatePayload(payload);
+  if (!validation.ok) {
+    const first = validation.problems[0];
+    throw new Error(`${context.where}: ${first?.field}: ${first?.problem}`);
+  }
+  const alerts = validation.payload.alerts.map((alert) => normaliseAlert(alert, context.now, context.labels));
+  let n = 0;
+  const admissions = admitFresh(alerts, () => `inc-${context.caseId}-${++n}`);
+  const outcome = await correlate(admissions, deps);
+  return outcome.opened[0] ?? null;
 }

@@ -1,7 +1,4 @@
-import type { Draft } from '../../domain/draft.js';
 import type { PlaybookCatalog } from '../../domain/playbook.js';
-import { draftWithFallback } from '../../drafting/chain.js';
-import { validateDraft } from '../../drafting/validate.js';
 import type { Logger } from '../../observability/logger.js';
 import { runDraftStage } from '../../pipeline/draft-stage.js';
 import { runGuardStage } from '../../pipeline/guard-stage.js';
@@ -12,6 +9,7 @@ import type { ClusterWriter } from '../../ports/cluster-writer.js';
 import type { Drafter } from '../../ports/drafter.js';
 import type { IncidentStore } from '../../ports/incident-store.js';
 import type { StageQueue } from '../../ports/stage-queue.js';
+import { draftingChain } from '../drafting.js';
 
 /** What the draft and guard stages get in an eval world. */
 export interface DecideDeps {
@@ -38,14 +36,12 @@ export async function draftStep(incidentId: string, deps: DecideDeps): Promise<v
     logger: deps.logger,
     catalog: deps.catalog,
     stages: deps.stages,
-    drafting: (input) =>
-      draftWithFallback(input, {
-        primary: deps.primary,
-        fallback: deps.fallback,
-        validate: (draft: Draft) =>
-          validateDraft(draft, { catalog: deps.catalog, incident: input.incident, evidence: input.evidence }),
-        now: () => deps.clock.now(),
-      }),
+    drafting: draftingChain({
+      catalog: deps.catalog,
+      primary: deps.primary,
+      fallback: deps.fallback,
+      clock: deps.clock,
+    }),
   });
 }
 

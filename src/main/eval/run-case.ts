@@ -8,21 +8,18 @@ import { replaySources } from '../../adapters/replay/world.js';
 import { SqliteStore } from '../../adapters/sqlite/store.js';
 import { SqliteVecIndex } from '../../adapters/sqlite-vec/index.js';
 import type { MedicConfig } from '../../config/schema.js';
-import { normaliseAlert } from '../../domain/alert.js';
-import { defaultPayloadLimits, payloadValidator } from '../../domain/alertmanager-payload.js';
 import { HashingEmbedder } from '../../domain/memory/hashing-embedder.js';
 import type { PlaybookCatalog } from '../../domain/playbook.js';
 import type { CaseRun } from '../../evals/report.js';
 import type { Got } from '../../evals/score.js';
 import type { Logger } from '../../observability/logger.js';
-import { correlate } from '../../pipeline/correlate.js';
 import { runGatherStage } from '../../pipeline/gather-stage.js';
 import { importHistory } from '../../pipeline/memory.js';
 import { runRetrieveStage } from '../../pipeline/retrieve-stage.js';
 import { createSourceGuards } from '../../pipeline/source-guard.js';
 import type { Drafter } from '../../ports/drafter.js';
 import { correlationLabels } from '../runtime.js';
-import { admitFresh } from './admit.js';
+import { correlateCaseAlert } from './admit.js';
 import { type DecideDeps, draftStep, type GuardStep } from './decide.js';
 import type { LoadedCase } from './load-cases.js';
 import { InProcessStageQueue } from './stage-queue.js';
@@ -35,8 +32,6 @@ export interface RunCaseDeps {
   fallback: Drafter;
   guard: GuardStep;
 }
-
-const validatePayload = payloadValidator(defaultPayloadLimits);
 
 /**
  * Builds the case's world (a Kubernetes replay server behind the real client, replayed telemetry, a
@@ -90,23 +85,16 @@ export async function runCase(loaded: LoadedCase, deps: RunCaseDeps): Promise<Ca
     });
 
     const started = performance.now();
-    const validation = validatePayload(world.alert);
-    if (!validation.ok) {
-      const first = validation.problems[0];
-      throw new Error(`${join(loaded.dir, 'alert')}: ${first?.field}: ${first?.problem}`);
-    }
-    const labels = correlationLabels(deps.config);
-    const alerts = validation.payload.alerts.map((alert) => normaliseAlert(alert, world.now, labels));
-    let n = 0;
-    const admissions = admitFresh(alerts, () => `inc-${spec.id}-${++n}`);
-    const outcome = await correlate(admissions, {
-      store,
-      queue: { release: async () => {} },
-      clock,
-      logger,
-      stages: queue,
-    });
-    const incidentId = outcome.opened[0];
+    const incidentId = await correlateCaseAlert(
+      world.alert,
+      {
+        caseId: spec.id,
+        now: world.now,
+        labels: correlationLabels(deps.config),
+        where: join(loaded.dir, 'alert'),
+      },
+      { store, queue: { release: async () => {} }, clock, logger, stages: queue },
+    );
     if (!incidentId) {
       // Only resolved alerts nobody knew: the pipeline rightly does nothing, which scores as `none`.
       const got: Got = { playbook: 'none', target: null, params: {}, verdict: null };
